@@ -1,0 +1,297 @@
+"""The ``reader`` command: the TUI, and ``list``/``tags``/``bookmarks`` for scripts.
+
+Imports are lazy: ``reader list`` never imports Textual, and ``reader`` imports it only once
+the arguments are known to be good, so start-up stays close to Textual's own floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader import __version__
+
+if TYPE_CHECKING:
+    from reader.library.index import Library
+
+SUBCOMMANDS = ("list", "tags", "bookmarks")
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A user mistake that deserves one clear line, not a traceback."""
+
+
+def bundled_library() -> Path:
+    """The sample library shipped inside the package (works from a wheel too)."""
+    from importlib.resources import files
+
+    return Path(str(files("reader.sample")))
+
+
+def default_library() -> Path:
+    """``$READER_LIBRARY``, else the config's ``library``, else ``./articles``, else the sample."""
+    env = os.environ.get("READER_LIBRARY")
+    if env:
+        return Path(env).expanduser()
+    from reader.config import load_config
+
+    config = load_config()
+    if config.library:
+        return Path(config.library).expanduser()
+    local = Path("articles")
+    if local.is_dir():
+        return local
+    return bundled_library()
+
+
+def resolve_library(path: str | None) -> Path:
+    root = Path(path).expanduser() if path else default_library()
+    if not root.exists():
+        raise UsageError(f"reader: {root}: no such folder")
+    if not root.is_dir():
+        raise UsageError(f"reader: {root}: not a folder")
+    return root.resolve()
+
+
+def _main_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Read a folder of Markdown articles in the terminal.",
+        epilog=(
+            "commands:\n"
+            "  reader list [PATH]        list articles (--tag, --query, --bookmarked, --json)\n"
+            "  reader tags [PATH]        every tag with its article count\n"
+            "  reader bookmarks [PATH]   bookmarks and whether their article is still there\n"
+            "\nPATH defaults to $READER_LIBRARY, the config's library, ./articles, or the sample library."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("path", nargs="?", metavar="PATH", help="the library folder to open")
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument("--theme", help="start with this Textual theme")
+    return parser
+
+
+def _list_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reader list", description="List the articles of a library.")
+    parser.add_argument("path", nargs="?", metavar="PATH")
+    parser.add_argument("--tag", action="append", default=[], metavar="TAG", help="require a tag (repeatable)")
+    parser.add_argument("--query", "-q", default="", metavar="TEXT", help="a query, as typed in the filter bar")
+    parser.add_argument("--bookmarked", action="store_true", help="only bookmarked articles")
+    parser.add_argument("--sort", choices=("date", "title", "source"), default="date")
+    parser.add_argument("--json", action="store_true", help="print a JSON array")
+    parser.add_argument("--verbose", "-v", action="store_true", help="report skipped files and folders")
+    parser.add_argument("--no-cache", action="store_true", help="parse every file, ignoring the index cache")
+    return parser
+
+
+def _tags_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reader tags", description="Every tag with its article count.")
+    parser.add_argument("path", nargs="?", metavar="PATH")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--verbose", "-v", action="store_true")
+    parser.add_argument("--no-cache", action="store_true")
+    return parser
+
+
+def _bookmarks_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader bookmarks",
+        description="List bookmarks with their status, or export them.",
+        epilog="reader bookmarks export [PATH] --format markdown|json  writes a shareable list to stdout",
+    )
+    parser.add_argument("args", nargs="*", metavar="[export] [PATH]")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    parser.add_argument("--output", "-o", metavar="FILE", help="with export: write to FILE (atomically)")
+    parser.add_argument("--no-cache", action="store_true")
+    return parser
+
+
+def load_library(root: Path, *, use_cache: bool = True, verbose: bool = False) -> Library:
+    """Load a library for the CLI."""
+    from reader.library.index import Library as LibraryClass
+
+    library = LibraryClass.load(root)
+    if verbose:
+        report_problems(library)
+    return library
+
+
+def report_problems(library: Library) -> None:
+    for folder in library.skipped_dirs:
+        print(f"reader: {folder}: hidden folder skipped", file=sys.stderr)
+    for problem in library.problems:
+        print(f"reader: {problem}", file=sys.stderr)
+
+
+def _state(root: Path):
+    from reader.state import StateStore
+
+    store = StateStore(root)
+    for notice in store.notices:
+        print(f"reader: {notice}", file=sys.stderr)
+    return store
+
+
+def cmd_list(argv: Sequence[str]) -> int:
+    args = _list_parser().parse_args(argv)
+    root = resolve_library(args.path)
+    library = load_library(root, use_cache=not args.no_cache, verbose=args.verbose)
+    if not args.verbose and library.problems:
+        skipped = sum(1 for p in library.problems if p.skipped)
+        if skipped:
+            print(f"reader: {skipped} file(s) skipped; --verbose lists them", file=sys.stderr)
+    from reader.library.query import quote_value
+
+    query = " ".join([*(f"tag:{quote_value(tag)}" for tag in args.tag), f"({args.query})" if args.query else ""])
+    store = _state(root)
+    bookmarked = {library.by_path[p] for p in store.bookmarked_paths(library.articles) if p in library.by_path}
+    read = {library.by_path[p] for p in store.read_paths(library.articles) if p in library.by_path}
+    if args.bookmarked:
+        query = f"{query} is:bookmarked"
+    result = library.search(query.strip(), sort=args.sort, bookmarked=bookmarked, read=read)
+    for error in result.errors:
+        print(f"reader: query: {error}", file=sys.stderr)
+    articles = [library.articles[i] for i in result.ids]
+    if args.json:
+        data = [a.to_json(bookmarked=library.by_path[a.path] in bookmarked) for a in articles]
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    width = shutil.get_terminal_size((120, 24)).columns
+    if not articles:
+        print("No articles match." if query.strip() else "The library has no articles.")
+        return 0
+    source_width = min(22, max(len(a.source) for a in articles) or 1)
+    for article in articles:
+        mark = "★" if library.by_path[article.path] in bookmarked else " "
+        when = article.date.strftime("%Y-%m-%d") if article.date else "undated   "
+        source = _fit(article.source, source_width).ljust(source_width)
+        room = max(10, width - len(when) - source_width - 6)
+        print(f"{mark} {when}  {source}  {_fit(article.title, room)}")
+    print(f"{len(articles)} of {len(library)} articles", file=sys.stderr)
+    return 0
+
+
+def _fit(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def cmd_tags(argv: Sequence[str]) -> int:
+    args = _tags_parser().parse_args(argv)
+    root = resolve_library(args.path)
+    library = load_library(root, use_cache=not args.no_cache, verbose=args.verbose)
+    from reader.library.tags import split_facet
+
+    rows = library.tag_counts()
+    if args.json:
+        data = []
+        for row in rows:
+            facet, value = split_facet(row.name)
+            data.append({"tag": row.name, "facet": facet or None, "value": value, "count": row.count})
+        data.sort(key=lambda d: (d["facet"] is not None, d["facet"] or "", -int(d["count"]), str(d["tag"]).lower()))
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    flat = [row for row in rows if "=" not in row.name]
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for row in rows:
+        facet, value = split_facet(row.name)
+        if facet:
+            facets.setdefault(facet, []).append((value, row.count))
+    print("Tags")
+    for row in flat:
+        print(f"  {row.count:6d}  {row.name}")
+    for facet in sorted(facets):
+        print(f"\n{facet}")
+        for value, count in facets[facet]:
+            print(f"  {count:6d}  {value}")
+    return 0
+
+
+def cmd_bookmarks(argv: Sequence[str]) -> int:
+    args = _bookmarks_parser().parse_args(argv)
+    words = list(args.args)
+    export = bool(words) and words[0] == "export"
+    if export:
+        words.pop(0)
+    if len(words) > 1:
+        raise UsageError("reader bookmarks: too many arguments (expected [export] [PATH])")
+    root = resolve_library(words[0] if words else None)
+    library = load_library(root, use_cache=not args.no_cache)
+    store = _state(root)
+    if export:
+        text = store.export(library.articles, args.format)
+        if args.output:
+            from reader.config import atomic_write_text
+
+            atomic_write_text(Path(args.output), text)
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
+    pairs = store.resolve(library.articles)
+    if args.json:
+        data = [
+            {
+                "title": article.title if article else bookmark.title,
+                "path": article.path if article else bookmark.path,
+                "link": (article.link if article else bookmark.link) or "",
+                "added": bookmark.added,
+                "status": "present" if article else "missing",
+            }
+            for bookmark, article in pairs
+        ]
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    if not pairs:
+        print("No bookmarks yet: press b on an article in reader to add one.")
+        return 0
+    for bookmark, article in pairs:
+        status = "present" if article else "MISSING"
+        title = article.title if article else bookmark.title
+        path = article.path if article else bookmark.path
+        print(f"{status:8} {bookmark.added[:10]}  {title}  ({path})")
+    return 0
+
+
+def cmd_tui(argv: Sequence[str]) -> int:
+    args = _main_parser().parse_args(argv)
+    root = resolve_library(args.path)
+    from reader.ui.app import ReaderApp
+
+    app = ReaderApp(root, theme=args.theme)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"list": cmd_list, "tags": cmd_tags, "bookmarks": cmd_bookmarks}
+    try:
+        if argv and argv[0] in commands:
+            return commands[argv[0]](argv[1:])
+        return cmd_tui(argv)
+    except UsageError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `reader list | head`
+        # Point stdout at devnull so the interpreter's final flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""User configuration (``$XDG_CONFIG_HOME/reader/config.toml``) and small UI settings.
+
+The config file is the user's: reader only reads it. A bad file gives one clear message and
+the defaults, never a crash. Settings the app changes itself (the chosen theme) live in a
+separate JSON file under the data dir, written atomically.
+
+Example ``config.toml``::
+
+    library = "~/clippings"
+    theme = "nord"
+
+    [keys]
+    # Textual keymap: binding id = keys
+    "reader.bookmark" = "m"
+    "reader.filter" = "slash,f"
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("reader", appauthor=False)
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("reader", appauthor=False)
+
+
+def cache_dir() -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path("reader", appauthor=False)
+
+
+@dataclass(slots=True)
+class Config:
+    library: str | None = None
+    theme: str | None = None
+    keys: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+    error: str | None = None
+    """Why the file could not be used, if it could not; the app shows this once."""
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file. Missing → defaults; broken → defaults plus :attr:`Config.error`."""
+    path = path or config_dir() / "config.toml"
+    config = Config(path=path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return config
+    except OSError as error:
+        config.error = f"{path}: cannot read config ({error.strerror}); using defaults"
+        return config
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        config.error = f"{path}: invalid config ({error}); using defaults"
+        return config
+    problems: list[str] = []
+    library = data.get("library")
+    if isinstance(library, str) and library.strip():
+        config.library = library
+    elif library is not None:
+        problems.append("'library' must be a string")
+    theme = data.get("theme")
+    if isinstance(theme, str) and theme.strip():
+        config.theme = theme.strip()
+    elif theme is not None:
+        problems.append("'theme' must be a string")
+    keys = data.get("keys", {})
+    if isinstance(keys, dict):
+        for name, value in keys.items():
+            if isinstance(value, str) and value.strip():
+                config.keys[str(name)] = value.strip()
+            else:
+                problems.append(f"keys.{name} must be a string like \"ctrl+b,m\"")
+    else:
+        problems.append("[keys] must be a table")
+    unknown = sorted(set(data) - {"library", "theme", "keys"})
+    if unknown:
+        problems.append(f"unknown setting(s): {', '.join(unknown)}")
+    if problems:
+        config.error = f"{path}: {'; '.join(problems)}; those settings were ignored"
+    return config
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a file so that it is either the old or the new content, even on power loss."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def settings_path() -> Path:
+    return data_dir() / "settings.json"
+
+
+def load_settings() -> dict[str, object]:
+    """UI settings the app remembers (theme, sort); unreadable → empty, never an error."""
+    try:
+        data = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_setting(name: str, value: object) -> None:
+    settings = load_settings()
+    settings[name] = value
+    # Remembering a theme is a convenience; never fail the app over it.
+    with contextlib.suppress(OSError):
+        atomic_write_text(settings_path(), json.dumps(settings, indent=2, sort_keys=True) + "\n")

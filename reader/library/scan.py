@@ -1,0 +1,148 @@
+"""Finding the articles of a library on disk, and reading them without surprises.
+
+The walk is iterative (no recursion limit), skips hidden folders (``.git``, ``.obsidian``),
+does not follow a symbolic link out of the library, and never loops on a link cycle.
+Reading caps the bytes taken from any one file so a 50 MB "article" cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+import os
+import stat as stat_module
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.library.model import ParseResult, Problem
+from reader.library.parse import MAX_PARSE_BYTES, parse_bytes
+
+EXTENSIONS = (".md", ".markdown")
+
+
+@dataclass(slots=True, frozen=True)
+class FileEntry:
+    """A Markdown file found by the walk: where it is and the stat facts the cache keys on."""
+
+    path: str
+    """POSIX path relative to the library root."""
+    abspath: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(slots=True)
+class ScanReport:
+    """What the walk saw besides articles: skipped folders and problem files."""
+
+    skipped_dirs: list[str]
+    problems: list[Problem]
+
+
+def walk(root: Path, *, follow_external_links: bool = False) -> tuple[list[FileEntry], ScanReport]:
+    """Every Markdown file below ``root``, sorted by path, plus what was skipped and why."""
+    root = Path(os.path.abspath(root))
+    real_root = os.path.realpath(root)
+    files: list[FileEntry] = []
+    report = ScanReport([], [])
+    seen_dirs: set[tuple[int, int]] = set()
+    try:
+        st = os.stat(root)
+        seen_dirs.add((st.st_dev, st.st_ino))
+    except OSError as error:
+        report.problems.append(Problem(".", f"cannot read the library folder: {error.strerror}"))
+        return files, report
+    stack: list[tuple[str, str]] = [(str(root), "")]
+    while stack:
+        directory, rel_dir = stack.pop()
+        try:
+            with os.scandir(directory) as entries:
+                items = list(entries)
+        except OSError as error:
+            report.problems.append(Problem(rel_dir or ".", f"cannot list folder: {error.strerror or error}"))
+            continue
+        for entry in items:
+            name = entry.name
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            try:
+                is_link = entry.is_symlink()
+                if is_link:
+                    target = os.path.realpath(entry.path)
+                    inside = target == real_root or target.startswith(real_root + os.sep)
+                    if not inside and not follow_external_links:
+                        if name.lower().endswith(EXTENSIONS) or _is_dir(entry.path):
+                            report.problems.append(Problem(rel, "symbolic link points outside the library"))
+                        continue
+                    st = os.stat(entry.path)
+                else:
+                    st = entry.stat(follow_symlinks=False)
+            except OSError as error:
+                reason = "broken or looping symbolic link" if _is_link(entry) else (error.strerror or str(error))
+                report.problems.append(Problem(rel, reason))
+                continue
+            if stat_module.S_ISDIR(st.st_mode):
+                if name.startswith("."):
+                    report.skipped_dirs.append(rel)
+                    continue
+                key = (st.st_dev, st.st_ino)
+                if key in seen_dirs:
+                    report.problems.append(Problem(rel, "folder already visited (symbolic link loop)"))
+                    continue
+                seen_dirs.add(key)
+                stack.append((entry.path, rel))
+            elif stat_module.S_ISREG(st.st_mode) and name.lower().endswith(EXTENSIONS):
+                if name.startswith("."):
+                    continue
+                files.append(FileEntry(rel, entry.path, st.st_size, st.st_mtime_ns))
+    files.sort(key=lambda f: f.path)
+    return files, report
+
+
+def _is_dir(path: str) -> bool:
+    try:
+        return os.path.isdir(path)
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
+
+
+def read_file(entry: FileEntry) -> ParseResult:
+    """Read and parse one file; any I/O failure becomes a problem naming the file."""
+    try:
+        with open(entry.abspath, "rb") as handle:
+            data = handle.read(MAX_PARSE_BYTES + 1)
+            size = entry.size
+            if len(data) > MAX_PARSE_BYTES:
+                try:
+                    size = max(os.fstat(handle.fileno()).st_size, len(data))
+                except OSError:
+                    size = len(data)
+                data = data[:MAX_PARSE_BYTES]
+            else:
+                size = len(data)
+    except FileNotFoundError:
+        return ParseResult(None, [Problem(entry.path, "file disappeared before it could be read")])
+    except PermissionError:
+        return ParseResult(None, [Problem(entry.path, "permission denied")])
+    except IsADirectoryError:
+        return ParseResult(None, [Problem(entry.path, "is a folder, not a file")])
+    except OSError as error:
+        return ParseResult(None, [Problem(entry.path, f"cannot read: {error.strerror or error}")])
+    try:
+        result = parse_bytes(data, entry.path, total_size=size)
+    except (RecursionError, MemoryError) as error:  # pragma: no cover - defensive
+        return ParseResult(None, [Problem(entry.path, f"could not be parsed ({type(error).__name__})")])
+    if result.article is not None:
+        result.article.mtime = entry.mtime_ns / 1e9
+    return result
+
+
+def iter_parsed(entries: list[FileEntry]) -> Iterator[ParseResult]:
+    """Parse entries in order, one at a time (the simple, single-process path)."""
+    for entry in entries:
+        yield read_file(entry)
