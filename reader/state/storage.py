@@ -1,0 +1,136 @@
+"""One JSON file on disk, written so that it is never half-written and never clobbered.
+
+* **Atomic writes.** Data goes to a temporary file in the same folder, which is flushed
+  and fsynced, then ``os.replace``-d over the real file, and the folder is fsynced so the
+  rename itself survives a power cut. A reader (or a process killed mid-write) therefore
+  sees either the old file or the new one, never a mix.
+* **Cross-process lock.** ``fcntl.flock`` on a sidecar ``<file>.lock`` (never renamed, so
+  every process locks the same inode) serialises read-modify-write cycles between two
+  ``reader`` processes on one library. The kernel drops the lock when a process dies,
+  even by SIGKILL, so a crashed writer cannot wedge the others.
+* **Move aside, never overwrite.** A file we cannot understand is hard-linked to a fresh
+  ``<file>.corrupt-<stamp>`` name (linking fails rather than replacing an existing name)
+  before the original name is unlinked, so the user's bytes are always kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename/creation/unlink inside ``folder`` durable.
+
+    Some filesystems refuse fsync on a directory (EINVAL); there is nothing better to do
+    there, so that one case is ignored.
+    """
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
+                raise
+    finally:
+        os.close(fd)
+
+
+class JsonFile:
+    """The state file plus its lock file; all methods but :meth:`locked` expect the lock held."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock_path = path.with_name(path.name + ".lock")
+        self._temp_prefix = f".{path.name}."
+        self._temp_suffix = ".tmp"
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the exclusive cross-process lock for the body of the ``with``.
+
+        The folder is (re)created first so a user deleting it while the app runs costs
+        nothing but the data that was in it.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the flock
+
+    def read(self) -> bytes | None:
+        """The file's bytes, or ``None`` when there is no file yet."""
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def write(self, data: bytes) -> None:
+        """Replace the file's content atomically and durably."""
+        folder, prefix, suffix = self.path.parent, self._temp_prefix, self._temp_suffix
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp_name, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+            raise
+        fsync_dir(self.path.parent)
+
+    def move_aside(self, now: datetime | None = None) -> Path:
+        """Rename the file to ``<name>.corrupt-<YYYYmmdd-HHMMSS>[-N]`` and return the new path.
+
+        ``os.link`` refuses to replace an existing name, which is what guarantees an earlier
+        corrupt copy (say, from the same second) is never overwritten.
+        """
+        stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+        base = f"{self.path.name}.corrupt-{stamp}"
+        attempt = 1
+        while True:
+            target = self.path.with_name(base if attempt == 1 else f"{base}-{attempt}")
+            try:
+                os.link(self.path, target)
+            except FileExistsError:
+                attempt += 1
+                continue
+            except OSError as exc:
+                # Filesystems without hard links: a checked rename is still safe because
+                # every writer holds the lock while doing this.
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+                    raise
+                if target.exists() or target.is_symlink():
+                    attempt += 1
+                    continue
+                os.rename(self.path, target)
+                break
+            os.unlink(self.path)
+            break
+        fsync_dir(self.path.parent)
+        return target
+
+    def remove_stale_temp_files(self) -> None:
+        """Delete temp files left by writers that died between mkstemp and replace.
+
+        Safe only under the lock: a live writer holds the lock for as long as its temp
+        file exists, so any temp file seen while we hold it is an orphan.
+        """
+        for stale in self.path.parent.glob(f"{glob_escape(self._temp_prefix)}*{self._temp_suffix}"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def glob_escape(text: str) -> str:
+    """Escape glob metacharacters (a library called ``[draft]`` must not match other files)."""
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in text)
