@@ -143,8 +143,18 @@ def _dateutil(text: str) -> datetime | None:
     from dateutil import parser as dateutil_parser
 
     try:
-        return _aware(dateutil_parser.parse(text, fuzzy=False))
+        parsed = dateutil_parser.parse(text, fuzzy=False, default=_DEFAULTS[0])
+        # dateutil fills whatever the text leaves out from ``default`` (today's date unless
+        # told otherwise), so "12:00 am" or "1" would become a date that changes every day.
+        # A second parse with another default tells whether the text gave a year at all.
+        if dateutil_parser.parse(text, fuzzy=False, default=_DEFAULTS[1]).year != parsed.year:
+            return None
+        return _aware(parsed)
     except (ValueError, OverflowError, TypeError, ArithmeticError):
         return None
     except Exception:  # dateutil raises a handful of private error types on junk
         return None
+
+
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2))
+"""What a date without month or day falls back to: the first of the month, January."""
