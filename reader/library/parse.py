@@ -35,11 +35,16 @@ MAX_TAGS = 1000
 MAX_FIELD = 1000
 """Titles, authors and the like are cut here: a 10,000-character title is not a title."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+# Lone surrogates too: they come from file names that are not UTF-8 (or YAML "\udce9"
+# escapes) and make any later print() or json.dump() to a UTF-8 stream raise.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\ud800-\udfff]")
 _TAG_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 _INFO_LINE = re.compile(r"^[+*-]\s+([A-Za-z][\w ]{0,30}?)\s*:\s*(.*)$")
-_MD_LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"]+")
+# Control characters end a URL: an ESC inside a "link" is a terminal escape, not an address.
+_MD_LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>\x00-\x1f\x7f\ud800-\udfff]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"\x00-\x1f\x7f\ud800-\udfff]+")
+_LINK_SCHEMES = ("http", "https")
+"""A link is something the user opens in a browser: ``javascript:``, ``file:``, ``data:`` never are."""
 _HEADING = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
 
 _UNKNOWN_VALUES = {"unknown", "none", "null", "n/a", "-", "?"}
@@ -56,6 +61,8 @@ def _control_picture(match: re.Match[str]) -> str:
 
 def make_inert(text: str) -> str:
     """Replace control characters (ESC, BEL, C1, DEL …) with visible, harmless symbols.
+
+    Lone surrogates (undecodable bytes of a file name) become U+FFFD.
 
     Applied to every metadata field as it is parsed; the article renderer does the same for
     bodies. Tabs and newlines are kept.
@@ -384,24 +391,32 @@ def _clean_field(value: object) -> str:
     return text[:MAX_FIELD]
 
 
-def _link(value: str) -> str:
-    """``[article](url)``, ``<url>`` or a bare URL → the URL; anything else → ``""``."""
+def _link(value: str, path: str, problems: list[Problem]) -> str:
+    """``[article](url)``, ``<url>`` or a bare URL → the URL; anything else → ``""``.
+
+    Only web addresses are kept: the UI opens links with one key press, so a
+    ``javascript:``, ``file:`` or ``data:`` "link" in a clipped file is dropped, with a warning.
+    """
     value = value.strip()
     if not value or value.lower() in _UNKNOWN_VALUES:
         return ""
     match = _MD_LINK.search(value)
-    if match:
-        return match.group(1)
-    match = _URL.search(value.strip("<>"))
-    if match:
-        return match.group(0)
+    url = match.group(1) if match else ""
+    if not url:
+        match = _URL.search(value.strip("<>"))
+        url = match.group(0) if match else ""
+    scheme = url.partition(":")[0].lower()
+    if not url or scheme in _LINK_SCHEMES:
+        return url
+    problems.append(Problem(path, f"link with a '{make_inert(scheme)[:20]}:' address ignored", skipped=False))
     return ""
 
 
 def _build(path: str, meta: dict[str, Any], body: str, tags: list[str], problems: list[Problem]) -> Article:
     title = _clean_field(meta.get("title"))
     if not title:
-        title = PurePosixPath(path).stem.replace("-", " ").replace("_", " ").strip() or path
+        # File names can hold escape sequences too.
+        title = make_inert(PurePosixPath(path).stem.replace("-", " ").replace("_", " ").strip() or path)
     elif len(" ".join(str(meta.get("title")).split())) > MAX_FIELD:
         problems.append(Problem(path, f"title longer than {MAX_FIELD} characters; cut", skipped=False))
     cleaned = dedupe(make_inert(tag) for tag in tags)
@@ -418,7 +433,7 @@ def _build(path: str, meta: dict[str, Any], body: str, tags: list[str], problems
         title=title,
         subtitle=_clean_field(meta.get("subtitle")),
         source=_clean_field(meta.get("source")),
-        link=_link(str(meta.get("link") or "")) if isinstance(meta.get("link"), str) else "",
+        link=_link(meta["link"], path, problems) if isinstance(meta.get("link"), str) else "",
         date=parse_date(date_value) if date_value is not None else None,
         author=_clean_field(meta.get("author")),
         tags=cleaned,
