@@ -127,8 +127,8 @@ def parse_text(text: str, path: str) -> ParseResult:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta: dict[str, Any] = {}
     tags: list[str] = []
-    if text.startswith(("---\n", "+++\n")):
-        text = _front_matter(text, path, meta, tags, problems)
+    if text.startswith(("---", "+++")) and (fence := _FENCE_OPEN.match(text)) is not None:
+        text = _front_matter(text, fence.end(), path, meta, tags, problems)
     fields, body, block_tags = _clipping_layout(text)
     for key, value in fields.items():
         meta.setdefault(key, value)
@@ -136,28 +136,37 @@ def parse_text(text: str, path: str) -> ParseResult:
     return ParseResult(_build(path, meta, body, tags, problems), problems)
 
 
+# Fences may carry trailing blanks (Jekyll and python-frontmatter accept them too).
+_FENCE_OPEN = re.compile(r"(?:---|\+\+\+)[ \t]*\n")
+_FENCE_CLOSE = {
+    "---": re.compile(r"\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)"),
+    "+++": re.compile(r"\n\+\+\+[ \t]*(?:\n|\Z)"),
+}
+_SIMPLE_FIELD = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*[:=][ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
 def _front_matter(
-    text: str, path: str, meta: dict[str, Any], tags: list[str], problems: list[Problem]
+    text: str, start: int, path: str, meta: dict[str, Any], tags: list[str], problems: list[Problem]
 ) -> str:
-    """Read front matter into ``meta``/``tags`` and return the text after it."""
+    """Read front matter into ``meta``/``tags`` and return the text after it.
+
+    ``start`` is where the line after the opening fence begins.
+    """
     fence = text[:3]
-    end = -1
-    for closing in (f"\n{fence}\n", f"\n{fence}", "\n...\n") if fence == "---" else (f"\n{fence}\n",):
-        end = text.find(closing, 3)
-        if end != -1 and (closing.endswith("\n") or end + len(closing) == len(text)):
-            break
-        end = -1
-    if end == -1:
+    closing = _FENCE_CLOSE[fence].search(text, start - 1)
+    if closing is None:
         if fence == "---":
             # A horizontal rule at the top of a plain file, not front matter.
             return text
         problems.append(Problem(path, "front matter is not closed; read as plain Markdown", skipped=False))
         return text
-    raw = text[4:end]
-    rest = text[end + 5 :] if text.startswith("\n", end + 4) else text[end + 4 :]
-    rest = rest.lstrip("\n")
+    raw = text[start : closing.start()]
+    rest = text[closing.end() :].lstrip("\n")
     if len(raw) > MAX_FRONT_MATTER:
-        problems.append(Problem(path, "front matter over 64 KB; ignored", skipped=False))
+        # Too big to hand to a YAML parser (seconds per file), but the title and date are
+        # usually one-line fields at the top: keep those rather than lose the article's name.
+        problems.append(Problem(path, "front matter over 64 KB; only its one-line fields read", skipped=False))
+        _read_front_matter(_simple_fields(raw[:MAX_FRONT_MATTER]), path, meta, tags, problems)
         return rest
     data = _load_yaml(raw, path, problems) if fence == "---" else _load_toml(raw, path, problems)
     if data is None:
@@ -169,6 +178,20 @@ def _front_matter(
         return rest
     _read_front_matter(data, path, meta, tags, problems)
     return rest
+
+
+def _simple_fields(raw: str) -> dict[str, str]:
+    """The one-line ``key: value`` (or TOML ``key = "value"``) fields that name an article."""
+    wanted = {key for keys in _FM_KEYS.values() for key in keys}
+    out: dict[str, str] = {}
+    for match in _SIMPLE_FIELD.finditer(raw):
+        key, value = match.group(1).lower(), match.group(2)
+        if key in wanted and key not in out:
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            if value:
+                out[key] = value
+    return out
 
 
 def _load_yaml(raw: str, path: str, problems: list[Problem]) -> object:
