@@ -126,10 +126,20 @@ def load_library(root: Path, *, use_cache: bool = True, verbose: bool = False) -
 
 
 def report_problems(library: Library) -> None:
+    """One line per skipped folder or problem file on stderr.
+
+    File names are the library's, not ours: an ESC or a newline in one must not reach the
+    terminal raw or break the one-line-per-problem promise scripts rely on.
+    """
+    from reader.library.parse import make_inert
+
+    def line(text: str) -> str:
+        return make_inert(text).replace("\n", "\u2424").replace("\t", " ")
+
     for folder in library.skipped_dirs:
-        print(f"reader: {folder}: hidden folder skipped", file=sys.stderr)
+        print(f"reader: {line(folder)}: hidden folder skipped", file=sys.stderr)
     for problem in library.problems:
-        print(f"reader: {problem}", file=sys.stderr)
+        print(f"reader: {line(str(problem))}", file=sys.stderr)
 
 
 def _state(root: Path):
@@ -274,11 +284,22 @@ def cmd_tui(argv: Sequence[str]) -> int:
     return app.return_code or 0
 
 
+def _print_names_as_bytes() -> None:
+    """Let stdout write file names that are not valid UTF-8 back as their raw bytes, like ``ls``.
+
+    Such names reach Python as lone surrogates; under a strict UTF-8 locale printing one
+    raises UnicodeEncodeError and ``reader list`` would die half-way through its output.
+    """
+    if getattr(sys.stdout, "errors", None) == "strict" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="surrogateescape")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = {"list": cmd_list, "tags": cmd_tags, "bookmarks": cmd_bookmarks}
     try:
         if argv and argv[0] in commands:
+            _print_names_as_bytes()
             return commands[argv[0]](argv[1:])
         return cmd_tui(argv)
     except UsageError as error:
