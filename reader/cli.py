@@ -30,9 +30,9 @@ class UsageError(Exception):
 
 def bundled_library() -> Path:
     """The sample library shipped inside the package (works from a wheel too)."""
-    from importlib.resources import files
+    from reader.resources import resource_dir
 
-    return Path(str(files("reader.sample")))
+    return resource_dir("reader.sample")
 
 
 def default_library() -> Path:

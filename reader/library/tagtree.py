@@ -1,0 +1,86 @@
+"""The shape of the tag sidebar: flat tags in one group, faceted and nested tags as a tree.
+
+Kept out of the widget so it can be built in a worker thread and tested without a UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from reader.library.index import TagCount
+from reader.library.query import quote_value
+from reader.library.tags import split_facet, tag_path
+
+FLAT_GROUP = "Tags"
+
+
+@dataclass(slots=True)
+class TagNode:
+    """A row of the sidebar tree. ``term`` is the query term selecting it, if it selects."""
+
+    label: str
+    node_id: str
+    count: int = 0
+    term: str | None = None
+    children: list[TagNode] = field(default_factory=list)
+    _index: dict[str, TagNode] = field(default_factory=dict, repr=False)
+
+    def child(self, label: str) -> TagNode:
+        node = self._index.get(label.casefold())
+        if node is None:
+            node = TagNode(label, f"{self.node_id}/{label.casefold()}")
+            self._index[label.casefold()] = node
+            self.children.append(node)
+        return node
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.children)
+
+
+def tag_term(tag: str) -> str:
+    """The filter term that selects exactly this tag."""
+    return f"tag:{quote_value(tag)}"
+
+
+def build_tag_tree(counts: Iterable[TagCount], *, specials: Iterable[TagNode] = ()) -> TagNode:
+    """Group tag counts into the sidebar tree, biggest first inside each group.
+
+    Faceted tags (``action.malware.name=Conti``) go under ``action › malware``; nested
+    tags (``research/ai``) under ``research``; everything else under "Tags". Chains of
+    single-child groups are folded into one row (``victim › country``) so the tree stays
+    shallow.
+    """
+    root = TagNode("", "root")
+    root.children.extend(specials)
+    flat = root.child(FLAT_GROUP)
+    facets = TagNode("", "facets")
+    for row in counts:
+        facet, _ = split_facet(row.name)
+        parts = tag_path(row.name)
+        parent = facets if facet else flat
+        for part in parts[:-1]:
+            parent = parent.child(part)
+        leaf = parent.child(parts[-1])
+        leaf.count = row.count
+        leaf.term = tag_term(row.name)
+    if not flat.children:
+        root.children.remove(flat)
+        root._index.pop(FLAT_GROUP.casefold(), None)
+    for group in facets.children:
+        root.children.append(_fold(group))
+    return root
+
+
+def _fold(node: TagNode) -> TagNode:
+    """``victim`` → ``country`` → values becomes ``victim › country`` → values."""
+    while len(node.children) == 1 and node.children[0].children and node.term is None:
+        only = node.children[0]
+        node = TagNode(f"{node.label} › {only.label}", only.node_id, only.count, only.term, only.children, only._index)
+    node.children = [_fold(child) if child.children else child for child in node.children]
+    return node
+
+
+def count_leaves(node: TagNode) -> int:
+    return sum(count_leaves(child) if child.children else 1 for child in node.children)

@@ -1,0 +1,642 @@
+"""The reader app: tag sidebar, article list and article pane, driven from the keyboard.
+
+The app is the controller. It owns the library snapshot, the reading state and the filter
+text, and pushes what each widget should show down to it (``set_ids``, ``set_tree``,
+``show``); widgets report what the user did with messages. All parsing and file I/O lives
+in :mod:`reader.library` and :mod:`reader.state`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlparse
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from reader.config import Config, load_config, load_settings, save_setting
+from reader.library.index import SORTS, Library
+from reader.library.model import Article
+from reader.library.query import parse_query
+from reader.library.tagtree import TagNode, build_tag_tree, tag_term
+from reader.resources import resource_dir
+from reader.state import StateStore
+from reader.ui.article_list import ArticleList
+from reader.ui.article_view import ArticleView
+from reader.ui.commands import ArticleCommands, ReaderCommands, TagCommands
+from reader.ui.screens import BookmarkRow, BookmarksScreen, HelpScreen, NamePrompt, ProblemsScreen
+from reader.ui.tag_tree import TagTree
+
+READ_AFTER_SECONDS = 1.5
+"""An article counts as read once it has been open this long (not when skimmed past)."""
+
+BOOKMARKED_TERM = "is:bookmarked"
+UNREAD_TERM = "is:unread"
+
+_TERM_SPLIT = re.compile(r'-?[\w.]+:"[^"]*"?|"[^"]*"?|\S+')
+
+
+def split_terms(text: str) -> list[str]:
+    """The filter text as whitespace-separated terms, keeping quoted values whole."""
+    return _TERM_SPLIT.findall(text)
+
+
+def stylesheet() -> Path:
+    """The app's stylesheet, found inside the installed package (editable or not)."""
+    return resource_dir("reader.styles") / "reader.tcss"
+
+
+class FilterInput(Input):
+    """The filter bar. ``escape`` hands focus back to the list and keeps the filter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Back to list", show=True),
+        Binding("down", "leave", "Back to list", show=False),
+    ]
+
+    def action_leave(self) -> None:
+        self.app.query_one(ArticleList).focus()
+
+
+class FindInput(Input):
+    """The in-article find bar (ctrl+f)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close find", show=True),
+        Binding("shift+enter,ctrl+p", "previous", "Previous match", show=True),
+    ]
+
+    def action_close(self) -> None:
+        self.app.run_action("close_find")
+
+    def action_previous(self) -> None:
+        self.app.query_one(ArticleView).find_previous()
+        self.app.call_later(self.app.update_find_status)  # type: ignore[attr-defined]
+
+
+class ReaderApp(App[int]):
+    """Read a folder of Markdown articles."""
+
+    TITLE = "reader"
+    CSS_PATH = [stylesheet()]
+    COMMANDS = App.COMMANDS | {ArticleCommands, TagCommands, ReaderCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="reader.quit"),
+        Binding("question_mark", "help", "Help", id="reader.help"),
+        Binding("slash", "focus_filter", "Filter", id="reader.filter"),
+        Binding("tab", "cycle_focus(1)", "Next pane", show=False, id="reader.next_pane"),
+        Binding("shift+tab", "cycle_focus(-1)", "Previous pane", show=False, id="reader.previous_pane"),
+        Binding("escape", "back", "Back", show=False, id="reader.back"),
+        Binding("n", "step_article(1)", "Next", id="reader.next_article"),
+        Binding("p", "step_article(-1)", "Prev", id="reader.previous_article"),
+        Binding("b", "toggle_bookmark", "Bookmark", id="reader.bookmark"),
+        Binding("B", "toggle_bookmarked_only", "Bookmarked only", id="reader.bookmarked_only"),
+        Binding("u", "toggle_read", "Read/unread", show=False, id="reader.toggle_read"),
+        Binding("U", "toggle_unread_only", "Unread only", show=False, id="reader.unread_only"),
+        Binding("o", "open_link", "Open link", id="reader.open_link"),
+        Binding("y", "copy_link", "Copy link", show=False, id="reader.copy_link"),
+        Binding("s", "cycle_sort", "Sort", id="reader.sort"),
+        Binding("space,pagedown", "scroll_article(1)", "Scroll", show=False, id="reader.page_down"),
+        Binding("pageup", "scroll_article(-1)", "Scroll up", show=False, id="reader.page_up"),
+        Binding("ctrl+f", "find", "Find", id="reader.find"),
+        Binding("ctrl+b", "show_bookmarks", "Bookmarks", show=False, id="reader.bookmarks"),
+        Binding("exclamation_mark", "show_problems", "Problems", show=False, id="reader.problems"),
+        Binding("x", "exclude_tag", "Exclude tag", show=False, id="reader.exclude_tag"),
+    ]
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        theme: str | None = None,
+        config: Config | None = None,
+        data_dir: Path | None = None,
+        library: Library | None = None,
+    ) -> None:
+        super().__init__()
+        self.root = Path(root)
+        self.config = config if config is not None else load_config()
+        self.requested_theme = theme
+        self.library: Library | None = library
+        self.store = StateStore(self.root, data_dir=data_dir)
+        self.sort = "date"
+        self.bookmarked_ids: set[int] = set()
+        self.read_ids: set[int] = set()
+        self.result_ids: list[int] = []
+        self.current: Article | None = None
+        self.current_id: int | None = None
+        self._read_timer: Timer | None = None
+        self._folded_titles: list[str] | None = None
+        self._folded_tags: list[str] | None = None
+        self.loading_message = "Loading the library…"
+        self.last_opened_url: str | None = None
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        with Horizontal(id="panes"):
+            yield TagTree(id="tags")
+            with Vertical(id="middle"):
+                yield FilterInput(
+                    placeholder="/ filter: words, tag:NAME, -tag:NAME, author:, after:2021-09 …",
+                    id="filter",
+                    select_on_focus=False,
+                )
+                yield Static(id="status")
+                yield ArticleList(id="list")
+            with Vertical(id="right"):
+                yield ArticleView(id="article")
+                yield FindInput(placeholder="find in article", id="find")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        settings = load_settings()
+        theme = self.requested_theme or self.config.theme or settings.get("theme")
+        if isinstance(theme, str) and theme:
+            if theme in self.available_themes:
+                self.theme = theme
+            else:
+                self.notify(f"Unknown theme {theme!r}; using the default.", severity="warning", markup=False)
+        sort = settings.get("sort")
+        if isinstance(sort, str) and sort in SORTS:
+            self.sort = sort
+        if self.config.keys:
+            try:
+                self.set_keymap(self.config.keys)
+            except Exception as error:  # a bad key name must not stop the app
+                self.notify(f"Ignoring the [keys] section: {error}", severity="warning", markup=False)
+        if self.config.error:
+            self.notify(self.config.error, severity="warning", timeout=10, markup=False)
+        for notice in self.store.notices:
+            self.notify(notice, severity="error", timeout=15, markup=False)
+        self.query_one("#find", FindInput).display = False
+        self.query_one(ArticleList).focus()
+        self._update_topbar()
+        if self.library is not None:
+            self.set_library(self.library)
+        else:
+            self._show_status(Text(self.loading_message, style="italic"))
+            self.query_one(ArticleList).empty_message = self.loading_message
+            self.load_library()
+
+    def watch_theme(self, theme: str) -> None:
+        if self.is_mounted:
+            save_setting("theme", theme)
+
+    # -- loading --------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_library(self) -> None:
+        """Load in a thread so the first frame appears at once; cached libraries show first."""
+        worker = get_current_worker()
+        try:
+            from reader.library import cache
+        except ImportError:  # pragma: no cover - the cache is optional
+            cache = None  # type: ignore[assignment]
+        if cache is not None:
+            cached = cache.load_cached(self.root)
+            if cached is not None and not worker.is_cancelled:
+                self.call_from_thread(self.set_library, cached)
+
+            def progress(done: int, total: int) -> None:
+                if not worker.is_cancelled:
+                    self.call_from_thread(self._show_progress, done, total)
+
+            library = cache.refresh(self.root, cached, progress=progress)
+        else:
+            library = Library.load(self.root)
+        if not worker.is_cancelled:
+            self.call_from_thread(self.set_library, library)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self._show_status(Text(f"Indexing {done:,} of {total:,} files…", style="italic"))
+
+    def set_library(self, library: Library) -> None:
+        """Show a new library snapshot, keeping the filter, sort and cursor."""
+        self.library = library
+        self._folded_titles = self._folded_tags = None
+        self.query_one(ArticleList).articles = library.articles
+        self._refresh_state_sets()
+        self.apply_filter(keep=self._current_path())
+        self._update_topbar()
+
+    def _current_path(self) -> str | None:
+        return self.current.path if self.current is not None else None
+
+    def _refresh_state_sets(self) -> None:
+        library = self.library
+        if library is None:
+            return
+        by_path = library.by_path
+        self.bookmarked_ids = {by_path[p] for p in self.store.bookmarked_paths(library.articles) if p in by_path}
+        self.read_ids = {by_path[p] for p in self.store.read_paths(library.articles) if p in by_path}
+        self.query_one(ArticleList).set_marks(bookmarked=self.bookmarked_ids, read=self.read_ids)
+
+    # -- filtering ------------------------------------------------------------------------
+
+    @property
+    def filter_text(self) -> str:
+        return self.query_one("#filter", FilterInput).value
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.apply_filter(keep=self._current_path())
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(ArticleList).focus()
+
+    def apply_filter(self, keep: str | None = None) -> None:
+        """Run the filter text against the library and push the results to the widgets."""
+        library = self.library
+        if library is None:
+            return
+        started = time.perf_counter()
+        query = parse_query(self.filter_text)
+        result = library.search(query, sort=self.sort, bookmarked=self.bookmarked_ids, read=self.read_ids)
+        self.result_ids = result.ids
+        article_list = self.query_one(ArticleList)
+        if not len(library):
+            article_list.empty_message = f"This library has no articles yet: add .md files to {self.root}"
+        elif query.root is not None:
+            article_list.empty_message = "No articles match this filter. Press / to change it, or ctrl+p → Clear."
+        keep_id = library.by_path.get(keep) if keep else None
+        article_list.set_ids(result.ids, keep=keep_id)
+        elapsed = (time.perf_counter() - started) * 1000
+        self._show_filter_status(len(result.ids), len(library), result.errors, elapsed)
+        self.update_tags(result.ids)
+        if not result.ids:
+            self.show_article(None)
+
+    def _show_filter_status(self, shown: int, total: int, errors: list[str], elapsed_ms: float) -> None:
+        text = Text()
+        text.append(f"{shown:,} of {total:,} articles", style="bold")
+        text.append(f" · sort: {self.sort}", style="dim")
+        if errors:
+            text.append("  ⚠ ", style="bold yellow")
+            text.append("; ".join(errors), style="yellow")
+        self._show_status(text)
+        self.log.debug(f"filter took {elapsed_ms:.1f} ms")
+
+    def _show_status(self, text: Text) -> None:
+        self.query_one("#status", Static).update(text)
+
+    def _update_topbar(self) -> None:
+        text = Text()
+        text.append(" reader ", style="bold reverse")
+        text.append(f"  {self.root.name or self.root}", style="dim")
+        library = self.library
+        if library is not None:
+            text.append(f"  ·  {len(library):,} articles", style="dim")
+            if library.problems:
+                text.append(f"  ·  {len(library.problems)} problem(s), press !", style="yellow")
+            if self.store.notices:
+                text.append("  ·  bookmarks file was corrupt, see !", style="bold red")
+        self.query_one("#topbar", Static).update(text)
+
+    def update_tags(self, ids: list[int]) -> None:
+        library = self.library
+        if library is None:
+            return
+        if len(library) < 20_000:
+            self._set_tag_tree(self._build_tree(library, ids))
+        else:
+            self._tags_in_background(library, ids)
+
+    @work(thread=True, exclusive=True, group="tags")
+    def _tags_in_background(self, library: Library, ids: list[int]) -> None:
+        tree = self._build_tree(library, ids)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._set_tag_tree, tree)
+
+    def _build_tree(self, library: Library, ids: list[int]) -> TagNode:
+        counts = library.tag_counts(ids)
+        unread = len(library) - len(self.read_ids)
+        specials = [
+            TagNode(f"★ Bookmarks ({len(self.bookmarked_ids)})", "special/bookmarks", term=BOOKMARKED_TERM),
+            TagNode(f"• Unread ({unread})", "special/unread", term=UNREAD_TERM),
+        ]
+        searches = self.store.saved_searches()
+        if searches:
+            group = TagNode("Saved searches", "special/saved")
+            for name, query in sorted(searches.items()):
+                group.children.append(TagNode(f"⌕ {name}", f"special/saved/{name}", term=f"saved:{query}"))
+            specials.append(group)
+        return build_tag_tree(counts, specials=specials)
+
+    def _set_tag_tree(self, tree: TagNode) -> None:
+        self.query_one(TagTree).set_tree(tree, self._selected_terms())
+
+    def _selected_terms(self) -> set[str]:
+        return {term.casefold() for term in split_terms(self.filter_text)}
+
+    def toggle_term(self, term: str) -> None:
+        """Add a term to the filter text, or take it out if it is there (the sidebar's toggle)."""
+        terms = split_terms(self.filter_text)
+        folded = term.casefold()
+        opposite = folded[1:] if folded.startswith("-") else f"-{folded}"
+        kept = [t for t in terms if t.casefold() not in {folded, opposite}]
+        if len(kept) == len(terms) or any(t.casefold() == opposite for t in terms):
+            kept.append(term)
+        filter_input = self.query_one("#filter", FilterInput)
+        filter_input.value = " ".join(kept)
+        filter_input.cursor_position = len(filter_input.value)
+
+    def toggle_tag(self, name: str) -> None:
+        self.toggle_term(tag_term(name))
+
+    @on(TagTree.Toggled)
+    def _tag_toggled(self, event: TagTree.Toggled) -> None:
+        if event.term.startswith("saved:"):
+            filter_input = self.query_one("#filter", FilterInput)
+            query = event.term.removeprefix("saved:")
+            filter_input.value = "" if filter_input.value == query else query
+            return
+        self.toggle_term(event.term)
+
+    # -- the current article ----------------------------------------------------------------
+
+    @on(ArticleList.Highlighted)
+    def _article_highlighted(self, event: ArticleList.Highlighted) -> None:
+        self.show_article(event.article_id)
+
+    @on(ArticleList.Selected)
+    def _article_selected(self, event: ArticleList.Selected) -> None:
+        self.query_one(ArticleView).focus()
+
+    def show_article(self, article_id: int | None) -> None:
+        """Read the article from disk and put it in the article pane."""
+        view = self.query_one(ArticleView)
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        library = self.library
+        if article_id is None or library is None:
+            self.current, self.current_id = None, None
+            if library is not None and not len(library):
+                view.set_message("This library is empty. Add Markdown files to the folder and press ctrl+p → Reload.")
+            elif library is not None:
+                view.set_message("No articles match the filter.")
+            else:
+                view.set_message(self.loading_message)
+            return
+        stub = library.articles[article_id]
+        article, problems = library.read(stub)
+        self.current, self.current_id = article, article_id
+        words = parse_query(self.filter_text).words
+        view.show(article, scroll_y=self.store.scroll_of(article), highlight=" ".join(words) or None)
+        for problem in problems:
+            if problem.skipped:
+                self.notify(str(problem), severity="warning", markup=False)
+        if article_id not in self.read_ids:
+            self._read_timer = self.set_timer(READ_AFTER_SECONDS, self._mark_current_read)
+
+    def _mark_current_read(self) -> None:
+        if self.current is None or self.current_id is None:
+            return
+        self.store.set_read(self.current, True)
+        self.read_ids.add(self.current_id)
+        self.query_one(ArticleList).refresh()
+
+    @on(ArticleView.Scrolled)
+    def _article_scrolled(self, event: ArticleView.Scrolled) -> None:
+        if self.current is not None and event.article_path == self.current.path:
+            self.store.set_scroll(self.current, event.scroll_y)
+
+    @on(ArticleView.LinkClicked)
+    def _link_clicked(self, event: ArticleView.LinkClicked) -> None:
+        self.open_external(event.href)
+
+    def jump_to_article(self, article_id: int) -> None:
+        """Show an article even if the filter hides it (by clearing the filter)."""
+        article_list = self.query_one(ArticleList)
+        if not article_list.select_id(article_id):
+            self.query_one("#filter", FilterInput).value = ""
+            self.apply_filter()
+            article_list.select_id(article_id)
+        article_list.focus()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", FilterInput).focus()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", FilterInput).value = ""
+
+    def action_back(self) -> None:
+        if self.query_one("#find", FindInput).display:
+            self.action_close_find()
+        else:
+            self.query_one(ArticleList).focus()
+
+    def action_cycle_focus(self, direction: int) -> None:
+        panes = [self.query_one(TagTree), self.query_one(ArticleList), self.query_one(ArticleView)]
+        focused = self.focused
+        index = next((i for i, pane in enumerate(panes) if pane is focused), 0 if direction > 0 else 2)
+        if focused not in panes:
+            index = 0 if direction > 0 else 2
+            panes[(index + (1 if direction > 0 else -1)) % 3].focus()
+            return
+        panes[(index + direction) % len(panes)].focus()
+
+    def action_step_article(self, step: int) -> None:
+        article_list = self.query_one(ArticleList)
+        article_list.cursor += step
+
+    def action_scroll_article(self, direction: int) -> None:
+        view = self.query_one(ArticleView)
+        if direction > 0:
+            view.scroll_page_down(animate=False)
+        else:
+            view.scroll_page_up(animate=False)
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        save_setting("sort", self.sort)
+        self.apply_filter(keep=self._current_path())
+        self.notify(f"Sorted by {self.sort}", timeout=2, markup=False)
+
+    def action_toggle_bookmark(self) -> None:
+        if self.current is None or self.current_id is None:
+            self.notify("No article to bookmark.", severity="warning", markup=False)
+            return
+        now = self.store.toggle_bookmark(self.current)
+        if now:
+            self.bookmarked_ids.add(self.current_id)
+        else:
+            self.bookmarked_ids.discard(self.current_id)
+        self.query_one(ArticleList).refresh()
+        self.notify(("Bookmarked: " if now else "Bookmark removed: ") + self.current.title, timeout=3, markup=False)
+        if BOOKMARKED_TERM in self._selected_terms():
+            self.apply_filter(keep=self._current_path())
+        else:
+            self.update_tags(self.result_ids)
+
+    def action_toggle_bookmarked_only(self) -> None:
+        self.toggle_term(BOOKMARKED_TERM)
+
+    def action_toggle_unread_only(self) -> None:
+        self.toggle_term(UNREAD_TERM)
+
+    def action_toggle_read(self) -> None:
+        if self.current is None or self.current_id is None:
+            return
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        now_read = self.current_id not in self.read_ids
+        self.store.set_read(self.current, now_read)
+        (self.read_ids.add if now_read else self.read_ids.discard)(self.current_id)
+        self.query_one(ArticleList).refresh()
+        self.notify("Marked read" if now_read else "Marked unread", timeout=2, markup=False)
+
+    def action_exclude_tag(self) -> None:
+        tags = self.query_one(TagTree)
+        node = tags.current_node
+        if self.focused is tags and node is not None and node.term and node.term.startswith("tag:"):
+            self.toggle_term(f"-{node.term}")
+
+    def action_open_link(self) -> None:
+        if self.current is None:
+            return
+        if not self.current.link:
+            self.notify("This article has no link.", severity="warning", markup=False)
+            return
+        self.open_external(self.current.link)
+
+    def open_external(self, url: str) -> None:
+        """Open http(s) links in the browser; refuse every other scheme (file:, javascript: …)."""
+        scheme = urlparse(url.strip()).scheme.lower()
+        if scheme not in {"http", "https"}:
+            shown = url if len(url) < 80 else url[:77] + "…"
+            self.notify(
+                f"Not opening {shown}: only http and https links are opened.", severity="warning", markup=False
+            )
+            return
+        self.last_opened_url = url
+        self.open_url(url)
+        self.notify(f"Opening {url}", timeout=3, markup=False)
+
+    def action_copy_link(self) -> None:
+        if self.current is None or not self.current.link:
+            self.notify("This article has no link to copy.", severity="warning", markup=False)
+            return
+        self.copy_to_clipboard(self.current.link)
+        self.notify(f"Copied {self.current.link}", timeout=3, markup=False)
+
+    def action_find(self) -> None:
+        find = self.query_one("#find", FindInput)
+        find.display = True
+        find.focus()
+
+    def action_close_find(self) -> None:
+        find = self.query_one("#find", FindInput)
+        find.value = ""
+        find.display = False
+        self.query_one(ArticleView).find("")
+        self.query_one(ArticleView).focus()
+
+    @on(Input.Changed, "#find")
+    def _find_changed(self, event: Input.Changed) -> None:
+        self.query_one(ArticleView).find(event.value)
+        self.update_find_status()
+
+    @on(Input.Submitted, "#find")
+    def _find_next(self) -> None:
+        self.query_one(ArticleView).find_next()
+        self.update_find_status()
+
+    def update_find_status(self) -> None:
+        view = self.query_one(ArticleView)
+        find = self.query_one("#find", FindInput)
+        if not find.value:
+            find.border_subtitle = ""
+        elif view.find_count:
+            find.border_subtitle = f"{view.find_index + 1}/{view.find_count}"
+        else:
+            find.border_subtitle = "no matches"
+
+    def action_show_problems(self) -> None:
+        library = self.library
+        lines = [(p.path, p.reason, p.skipped) for p in library.problems] if library else []
+        lines += [(folder, "hidden folder skipped", True) for folder in (library.skipped_dirs if library else [])]
+        self.push_screen(ProblemsScreen(lines, self.store.notices))
+
+    def action_show_bookmarks(self) -> None:
+        library = self.library
+        articles = library.articles if library else []
+        rows = []
+        for bookmark, article in self.store.resolve(articles):
+            article_id = library.by_path.get(article.path) if (library and article) else None
+            rows.append(
+                BookmarkRow(
+                    bookmark.id,
+                    article.title if article else bookmark.title,
+                    article.path if article else bookmark.path,
+                    bookmark.added,
+                    article_id,
+                )
+            )
+
+        def opened(article_id: int | None) -> None:
+            if article_id is not None:
+                self.jump_to_article(article_id)
+
+        self.push_screen(BookmarksScreen(rows), opened)
+
+    @on(BookmarksScreen.Remove)
+    def _remove_bookmark(self, event: BookmarksScreen.Remove) -> None:
+        for bookmark in self.store.bookmarks():
+            if bookmark.id == event.bookmark_id:
+                self.store.remove_bookmark(bookmark)
+                break
+        self._refresh_state_sets()
+        self.apply_filter(keep=self._current_path())
+
+    def action_save_search(self) -> None:
+        query = self.filter_text.strip()
+        if not query:
+            self.notify("Type a filter first, then save it.", severity="warning", markup=False)
+            return
+        def named(name: str | None) -> None:
+            if name:
+                self.store.save_search(name, query)
+                self.update_tags(self.result_ids)
+                self.notify(f"Saved search {name!r}", timeout=3, markup=False)
+
+        self.push_screen(NamePrompt("Name this search", query), named)
+
+    def action_reload(self) -> None:
+        self.load_library()
+
+    async def action_quit(self) -> None:
+        self.store.flush()
+        self.exit(0)
+
+    # -- helpers for the palette ---------------------------------------------------------------
+
+    def folded_titles(self) -> list[str]:
+        if self._folded_titles is None and self.library is not None:
+            self._folded_titles = [a.title.casefold() for a in self.library.articles]
+        return self._folded_titles or []
+
+    def folded_tags(self) -> list[str]:
+        if self._folded_tags is None and self.library is not None:
+            self._folded_tags = [name.casefold() for name in self.library.tag_names]
+        return self._folded_tags or []

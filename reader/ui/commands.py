@@ -1,0 +1,161 @@
+"""Command palette providers: jump to any article or tag by fuzzy name, run reader commands.
+
+Textual's ``Matcher.highlight`` and the ``help`` field both parse markup, and titles and tags
+are untrusted, so hits are built here from plain ``Content`` with the matched letters styled,
+and help texts never contain library text.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
+
+MAX_CANDIDATES = 2000
+"""Fuzzy-scoring every title of a 100,000-article library would stall the palette."""
+MAX_HITS = 40
+
+
+def safe_highlight(matcher: Matcher, candidate: str, suffix: str = "") -> Content:
+    """The candidate as plain text with the fuzzy-matched letters styled (no markup parsing)."""
+    content = Content(candidate)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    for offset in offsets:
+        if offset < len(candidate) and not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    if suffix:
+        content = content + Content.styled(suffix, "dim")
+    return content
+
+
+def _prefilter(query: str, candidates: list[str]) -> list[int]:
+    """Indices of candidates that contain every query letter at least in order-free form.
+
+    A cheap test (all words of the query appear as substrings, or all letters appear) that
+    keeps the expensive fuzzy scoring to a few thousand candidates.
+    """
+    words = query.casefold().split()
+    out: list[int] = []
+    for index, text in enumerate(candidates):
+        if all(word in text for word in words):
+            out.append(index)
+            if len(out) >= MAX_CANDIDATES:
+                return out
+    if out:
+        return out
+    letters = set(query.casefold().replace(" ", ""))
+    for index, text in enumerate(candidates):
+        if letters.issubset(text):
+            out.append(index)
+            if len(out) >= MAX_CANDIDATES:
+                break
+    return out
+
+
+class ArticleCommands(Provider):
+    """Jump to any article by title."""
+
+    @property
+    def reader(self) -> ReaderApp:
+        return self.app  # type: ignore[return-value]
+
+    async def search(self, query: str) -> Hits:
+        library = self.reader.library
+        if library is None or not query.strip():
+            return
+        titles = self.reader.folded_titles()
+        matcher = self.matcher(query)
+        scored: list[tuple[float, int]] = []
+        for index in _prefilter(query, titles):
+            score = matcher.match(library.articles[index].title)
+            if score > 0:
+                scored.append((score, index))
+        scored.sort(reverse=True)
+        for score, index in scored[:MAX_HITS]:
+            article = library.articles[index]
+            date = article.date.strftime("%Y-%m-%d") if article.date else "undated"
+            suffix = f"  {article.source} · {date}" if article.source else f"  {date}"
+            yield Hit(
+                score,
+                safe_highlight(matcher, article.title, suffix),
+                partial(self.reader.jump_to_article, index),
+                text=article.title,
+                help="Open this article",
+            )
+
+
+class TagCommands(Provider):
+    """Toggle any tag in the filter by name."""
+
+    @property
+    def reader(self) -> ReaderApp:
+        return self.app  # type: ignore[return-value]
+
+    async def search(self, query: str) -> Hits:
+        library = self.reader.library
+        if library is None or not query.strip():
+            return
+        names = library.tag_names
+        folded = self.reader.folded_tags()
+        matcher = self.matcher(query)
+        scored: list[tuple[float, int]] = []
+        for tid in _prefilter(query, folded):
+            score = matcher.match(names[tid])
+            if score > 0:
+                scored.append((score, tid))
+        scored.sort(reverse=True)
+        for score, tid in scored[:MAX_HITS]:
+            count = len(library.postings[tid])
+            yield Hit(
+                score * 0.9,
+                safe_highlight(matcher, f"tag: {names[tid]}", f"  {count} article(s)"),
+                partial(self.reader.toggle_tag, names[tid]),
+                text=f"tag: {names[tid]}",
+                help="Toggle this tag in the filter",
+            )
+
+
+class ReaderCommands(Provider):
+    """reader's own commands, so every action is reachable without remembering its key."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        return [
+            ("Bookmarks: show all (including missing)", "show_bookmarks", "ctrl+b"),
+            ("Bookmarks: only bookmarked articles", "toggle_bookmarked_only", "B"),
+            ("Bookmark: toggle on current article", "toggle_bookmark", "b"),
+            ("Unread: only unread articles", "toggle_unread_only", "U"),
+            ("Mark current article read/unread", "toggle_read", "u"),
+            ("Problems: files skipped or read with a caveat", "show_problems", "!"),
+            ("Sort: cycle date / title / source", "cycle_sort", "s"),
+            ("Filter the library", "focus_filter", "/"),
+            ("Clear the filter", "clear_filter", ""),
+            ("Find in article", "find", "ctrl+f"),
+            ("Open the article's link in the browser", "open_link", "o"),
+            ("Copy the article's link", "copy_link", "y"),
+            ("Save the current filter as a search", "save_search", ""),
+            ("Reload the library from disk", "reload", ""),
+            ("Help: keys and filter language", "help", "?"),
+        ]
+
+    async def discover(self) -> Hits:
+        for name, action, key in self._commands():
+            yield DiscoveryHit(name, partial(self.app.run_action, action), help=f"key: {key}" if key else None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action, key in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    safe_highlight(matcher, name),
+                    partial(self.app.run_action, action),
+                    text=name,
+                    help=f"key: {key}" if key else None,
+                )

@@ -1,0 +1,228 @@
+"""Modal screens: keyboard help, the problems found in the library, and bookmarks.
+
+Every piece of text that comes from the library (paths, titles, reasons) is put on screen as
+``rich.text.Text``, never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
+    (
+        "Moving around",
+        (
+            ("tab / shift+tab", "next / previous pane (tags → list → article)"),
+            ("j k ↓ ↑", "move in the list or the tag tree; scroll in the article"),
+            ("g G home end", "top / bottom"),
+            ("ctrl+d ctrl+u", "page down / up in the list or tag tree"),
+            ("enter", "on a tag: toggle it in the filter · on an article: read it"),
+            ("x", "on a tag: exclude it (-tag:) from the filter"),
+            ("h l ← →", "fold / unfold a tag group"),
+            ("space pgdn pgup", "scroll the article, wherever the focus is"),
+            ("n p", "next / previous article"),
+            ("[ ]", "previous / next heading in the article"),
+            ("escape", "back: close a bar or screen, return to the list"),
+        ),
+    ),
+    (
+        "Finding",
+        (
+            ("/", "filter the library (the filter stays when you press escape)"),
+            ("ctrl+f", "find in the open article; enter / shift+enter next / previous"),
+            ("s", "cycle the sort: date → title → source"),
+            ("B", "bookmarked articles only (toggle)"),
+            ("U", "unread articles only (toggle)"),
+            ("ctrl+p", "command palette: jump to any article or tag, run any command"),
+        ),
+    ),
+    (
+        "Articles",
+        (
+            ("b", "bookmark / unbookmark the current article"),
+            ("u", "mark the current article read / unread"),
+            ("o", "open the article's link in the browser (http and https only)"),
+            ("y", "copy the article's link"),
+            ("ctrl+b", "all bookmarks, including ones whose file is gone"),
+            ("!", "problems: files that were skipped or read with a caveat"),
+            ("?", "this help"),
+            ("q", "quit"),
+        ),
+    ),
+    (
+        "Filter language",
+        (
+            ("word \"a phrase\"", "match title, subtitle, source, author, tags and body text"),
+            ("tag:NAME -tag:NAME", "require / exclude a tag; quote names with spaces"),
+            ("country:China", "facet shortcut (also malware:, actor:, industry:, cve:, city:)"),
+            ("source: author:", "match those fields"),
+            ("after: before: date:", "dates: 2021, 2021-10 or 2021-10-04"),
+            ("is:bookmarked is:unread", "reading state"),
+            ("a OR b, ( ), -", "either, grouping, negation"),
+        ),
+    ),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, grouped by what it is for."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append("reader — keys\n", style="bold")
+        for title, rows in HELP_SECTIONS:
+            text.append(f"\n{title}\n", style="bold underline")
+            for keys, description in rows:
+                text.append(f"  {keys:<24}", style="bold")
+                text.append(f"{description}\n")
+        text.append("\nKeys can be remapped in config.toml ([keys] section); see the README.", style="italic")
+        with VerticalScroll(id="help-body"):
+            yield Static(text, id="help-text")
+        yield Footer()
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        self.dismiss(result)
+
+
+class ProblemsScreen(ModalScreen[None]):
+    """Files that were skipped or read with a caveat, each with its reason."""
+
+    BINDINGS = [Binding("escape,q,exclamation_mark", "dismiss", "Close")]
+
+    def __init__(self, lines: Sequence[tuple[str, str, bool]], notices: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.lines = lines
+        self.notices = notices
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        skipped = sum(1 for _, _, was_skipped in self.lines if was_skipped)
+        text.append(
+            f"Problems: {skipped} file(s) skipped, {len(self.lines) - skipped} read with a caveat\n\n",
+            style="bold",
+        )
+        for notice in self.notices:
+            text.append("notice  ", style="bold yellow")
+            text.append(f"{notice}\n")
+        if not self.lines and not self.notices:
+            text.append("No problems: every file in the library was read cleanly.\n", style="italic")
+        for path, reason, was_skipped in self.lines:
+            text.append("skipped " if was_skipped else "warning ", style="bold red" if was_skipped else "yellow")
+            text.append(path, style="bold")
+            text.append(f"  {reason}\n")
+        with VerticalScroll(id="problems-body"):
+            yield Static(text, id="problems-text")
+        yield Footer()
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        self.dismiss(result)
+
+
+@dataclass(slots=True)
+class BookmarkRow:
+    """A bookmark as the screen shows it; ``article_id`` is None when its file is gone."""
+
+    bookmark_id: str
+    title: str
+    path: str
+    added: str
+    article_id: int | None
+
+
+class BookmarksScreen(ModalScreen[int | None]):
+    """All bookmarks, missing ones too. enter opens, d removes (explicitly)."""
+
+    BINDINGS = [
+        Binding("escape,q", "dismiss_none", "Close"),
+        Binding("d,delete", "remove", "Remove bookmark"),
+    ]
+
+    class Remove(Message):
+        def __init__(self, bookmark_id: str) -> None:
+            self.bookmark_id = bookmark_id
+            super().__init__()
+
+    def __init__(self, rows: Sequence[BookmarkRow]) -> None:
+        super().__init__()
+        self.rows = list(rows)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="bookmarks-body"):
+            yield Static(Text(f"Bookmarks ({len(self.rows)})", style="bold"), id="bookmarks-title")
+            yield OptionList(*self._options(), id="bookmarks-list")
+            if not self.rows:
+                yield Static(Text("No bookmarks yet: press b on an article to add one.", style="italic"))
+        yield Footer()
+
+    def _options(self) -> list[Option]:
+        options = []
+        for row in self.rows:
+            prompt = Text()
+            prompt.append("★ " if row.article_id is not None else "✗ ", style="bold yellow")
+            prompt.append(row.title)
+            prompt.append(f"  {row.added[:10]}", style="dim")
+            if row.article_id is None:
+                prompt.append(f"  missing: {row.path}", style="red")
+            options.append(Option(prompt, id=row.bookmark_id))
+        return options
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        row = self.rows[event.option_index]
+        if row.article_id is None:
+            self.notify("That article's file is gone; press d to remove the bookmark.", markup=False)
+            return
+        self.dismiss(row.article_id)
+
+    def action_remove(self) -> None:
+        option_list = self.query_one(OptionList)
+        index = option_list.highlighted
+        if index is None or not self.rows:
+            return
+        row = self.rows.pop(index)
+        self.post_message(self.Remove(row.bookmark_id))
+        option_list.clear_options()
+        option_list.add_options(self._options())
+        if self.rows:
+            option_list.highlighted = min(index, len(self.rows) - 1)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class NamePrompt(ModalScreen[str | None]):
+    """Ask for a short name (for a saved search)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, detail: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
+        with Vertical(id="prompt-body"):
+            yield Static(Text(self.title_text, style="bold"))
+            if self.detail:
+                yield Static(Text(self.detail, style="dim"))
+            yield Input(placeholder="name, then enter", id="prompt-input")
+
+    def on_input_submitted(self, event: Message) -> None:
+        value = getattr(event, "value", "").strip()
+        self.dismiss(value or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,274 @@
+"""The tag sidebar: a virtualised, collapsible tree of tags with counts.
+
+Textual's ``Tree`` adds a node object per tag up front; a large library has tens of
+thousands of tags and the counts change on every filter. This widget flattens only the
+expanded part of a :class:`~reader.library.tagtree.TagNode` tree and draws the visible rows
+through the Line API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.library.tagtree import FLAT_GROUP, TagNode
+
+
+@dataclass(slots=True)
+class _Row:
+    node: TagNode
+    depth: int
+
+
+class TagTree(ScrollView, can_focus=True):
+    """Tags with counts. ``enter`` on a tag toggles it in the filter; on a group, folds it."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("home,g", "first", "Top", show=False),
+        Binding("end,G", "last", "Bottom", show=False),
+        Binding("ctrl+d", "page(1)", "Page down", show=False),
+        Binding("ctrl+u", "page(-1)", "Page up", show=False),
+        Binding("enter", "activate", "Toggle tag", show=True),
+        Binding("right,l", "expand", "Expand", show=False),
+        Binding("left,h", "collapse", "Collapse", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "tag-tree--cursor",
+        "tag-tree--group",
+        "tag-tree--count",
+        "tag-tree--selected",
+        "tag-tree--excluded",
+        "tag-tree--guide",
+        "tag-tree--special",
+    }
+
+    DEFAULT_CSS = """
+    TagTree {
+        background: $surface;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        & > .tag-tree--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .tag-tree--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+        & > .tag-tree--group { text-style: bold; color: $text-primary; }
+        & > .tag-tree--count { color: $text-muted; }
+        & > .tag-tree--selected { color: $text-success; text-style: bold; }
+        & > .tag-tree--excluded { color: $text-error; text-style: strike; }
+        & > .tag-tree--guide { color: $text-muted; }
+        & > .tag-tree--special { color: $text-accent; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Toggled(Message):
+        """The user toggled a filter term (a tag, or a special entry like bookmarks)."""
+
+        def __init__(self, term: str) -> None:
+            self.term = term
+            super().__init__()
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.root = TagNode("", "root")
+        self.selected_terms: set[str] = set()
+        """Casefolded terms of the current filter; ``-term`` marks an exclusion."""
+        self.collapsed: set[str] = set()
+        self.expanded: set[str] = {f"root/{FLAT_GROUP.casefold()}"}
+        self.rows: list[_Row] = []
+
+    # -- data from the app ---------------------------------------------------------------
+
+    def set_tree(self, root: TagNode, selected_terms: set[str]) -> None:
+        """Show a new tree (new counts) keeping the cursor on the same node where possible."""
+        current = self.current_node.node_id if self.current_node else None
+        self.root = root
+        self.selected_terms = selected_terms
+        self._flatten(keep=current)
+
+    def _is_open(self, node: TagNode, depth: int) -> bool:
+        if node.node_id in self.collapsed:
+            return False
+        if node.node_id in self.expanded:
+            return True
+        return any(self._selected_below(node, limit=2000))
+
+    def _selected_below(self, node: TagNode, limit: int) -> list[bool]:
+        """Whether a selected tag sits under ``node`` (groups with a selection open by themselves)."""
+        if not self.selected_terms:
+            return []
+        stack, seen = list(node.children), 0
+        while stack and seen < limit:
+            child = stack.pop()
+            seen += 1
+            if child.term is not None and self._state(child.term):
+                return [True]
+            stack.extend(child.children)
+        return []
+
+    def _state(self, term: str) -> str:
+        """"selected" when the filter requires this term, "excluded" when it negates it."""
+        folded = term.casefold()
+        if folded in self.selected_terms:
+            return "selected"
+        if f"-{folded}" in self.selected_terms:
+            return "excluded"
+        return ""
+
+    def _flatten(self, keep: str | None = None) -> None:
+        rows: list[_Row] = []
+
+        def walk(node: TagNode, depth: int) -> None:
+            for child in node.children:
+                rows.append(_Row(child, depth))
+                if child.children and self._is_open(child, depth):
+                    walk(child, depth + 1)
+
+        walk(self.root, 0)
+        self.rows = rows
+        self.virtual_size = Size(self.size.width, len(rows))
+        position = self.cursor
+        if keep is not None:
+            for index, row in enumerate(rows):
+                if row.node.node_id == keep:
+                    position = index
+                    break
+        self.cursor = position
+        self.refresh()
+
+    @property
+    def current_node(self) -> TagNode | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor].node
+        return None
+
+    # -- cursor and actions ---------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor(self) -> None:
+        height = self.scrollable_content_region.height or 1
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.rows) - 1
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.scrollable_content_region.height - 1)
+
+    def action_activate(self) -> None:
+        node = self.current_node
+        if node is None:
+            return
+        if node.term is not None:
+            self.post_message(self.Toggled(node.term))
+        elif node.children:
+            self._set_open(node, not self._is_open(node, 0))
+
+    def action_expand(self) -> None:
+        node = self.current_node
+        if node is not None and node.children:
+            self._set_open(node, True)
+
+    def action_collapse(self) -> None:
+        if not self.rows:
+            return
+        row = self.rows[self.cursor]
+        if row.node.children and self._is_open(row.node, row.depth):
+            self._set_open(row.node, False)
+            return
+        for index in range(self.cursor - 1, -1, -1):  # go to the parent group
+            if self.rows[index].depth < row.depth:
+                self.cursor = index
+                return
+
+    def _set_open(self, node: TagNode, is_open: bool) -> None:
+        (self.expanded if is_open else self.collapsed).add(node.node_id)
+        (self.collapsed if is_open else self.expanded).discard(node.node_id)
+        self._flatten(keep=node.node_id)
+
+    async def _on_click(self, event: events.Click) -> None:
+        row = int(self.scroll_y) + event.y
+        if 0 <= row < len(self.rows):
+            self.cursor = row
+            self.action_activate()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.rows))
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width or self.size.width
+        base = self.rich_style
+        index = int(self.scroll_y) + y
+        if index >= len(self.rows):
+            if not self.rows and y == 1:
+                return Strip([Segment(set_cell_size("  No tags.", width), base)], width)
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        node = row.node
+        get = self.get_component_rich_style
+        state = self._state(node.term) if node.term is not None else ""
+        selected = state == "selected"
+        if node.children and node.term is None:
+            style = base + get("tag-tree--group")
+        elif node.node_id.startswith("special/"):
+            style = base + get("tag-tree--special")
+        else:
+            style = base
+        if selected:
+            style += get("tag-tree--selected")
+        elif state == "excluded":
+            style += get("tag-tree--excluded")
+        count_style = base + get("tag-tree--count")
+        guide_style = base + get("tag-tree--guide")
+        if index == self.cursor:
+            cursor = get("tag-tree--cursor")
+            style, count_style, guide_style = style + cursor, count_style + cursor, guide_style + cursor
+        indent = "  " * row.depth
+        if node.children:
+            marker = "▾ " if self._is_open(node, row.depth) else "▸ "
+        else:
+            marker = {"selected": "✓ ", "excluded": "✗ "}.get(state, "  ")
+        count = f" {node.count}" if node.count else (f" {len(node.children)}" if node.children else "")
+        label_width = max(1, width - cell_len(indent) - 2 - len(count))
+        label = node.label
+        if cell_len(label) > label_width:
+            label = set_cell_size(label, max(0, label_width - 1)) + "…"
+        segments = [
+            Segment(indent + marker, style if state else guide_style),
+            Segment(set_cell_size(label, label_width), style),
+            Segment(count, count_style),
+        ]
+        return Strip(segments).adjust_cell_length(width, base)

@@ -1,0 +1,369 @@
+"""Pilot tests: the app as a person drives it, on the sample library and on small odd ones."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader.library.index import Library
+from reader.ui.app import ReaderApp
+from reader.ui.article_list import ArticleList
+from reader.ui.article_view import ArticleView
+from reader.ui.screens import HelpScreen
+from reader.ui.tag_tree import TagTree
+
+SAMPLE = Path(__file__).resolve().parents[1] / "articles"
+SIZE = (160, 50)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
+
+
+def make_app(root: Path = SAMPLE, tmp_path: Path | None = None) -> ReaderApp:
+    return ReaderApp(root, data_dir=tmp_path / "state" if tmp_path else None)
+
+
+def row_text(widget: ArticleList | TagTree, y: int) -> str:
+    return "".join(segment.text for segment in widget.render_line(y))
+
+
+def screen_text(app: ReaderApp) -> str:
+    """Everything visible in the main panes, as plain text."""
+    article_list = app.query_one(ArticleList)
+    view = app.query_one(ArticleView)
+    tags = app.query_one(TagTree)
+    lines = [row_text(article_list, y) for y in range(article_list.size.height)]
+    lines += [row_text(tags, y) for y in range(tags.size.height)]
+    lines += ["".join(s.text for s in view.render_line(y)) for y in range(view.size.height)]
+    return "\n".join(lines)
+
+
+async def loaded(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def sample_count() -> int:
+    return len(Library.load(SAMPLE))
+
+
+def write_article(folder: Path, name: str, title: str, *, link: str = "https://example.org/a", tags: str = "") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(
+        f"# {title}\n### \n\n## Information:\n+ Source: Test Wire\n+ Link: [article]({link})\n"
+        f"+ Date: July 25, 2021\n+ Author: A. Writer\n\n## Article:\nBody text about things.\n\n"
+        f"#### Tags:\n{tags or '[[Testing]]'}\n",
+        encoding="utf-8",
+    )
+
+
+async def test_startup_fills_list_and_shows_first_article(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        article_list = app.query_one(ArticleList)
+        total = sample_count()
+        assert len(article_list.ids) == total
+        assert f"{total} of {total} articles" in str(app.query_one("#status").render())
+        first = app.library.articles[article_list.ids[0]]
+        assert first.title[:30] in row_text(article_list, 0)
+        assert app.current is not None and app.current.path == first.path
+        assert first.title[:30] in screen_text(app)
+        # newest first
+        dates = [app.library.articles[i].date for i in article_list.ids if app.library.articles[i].date]
+        assert dates == sorted(dates, reverse=True)
+
+
+async def _select_tag(pilot, name: str) -> None:
+    app = pilot.app
+    tags = app.query_one(TagTree)
+    tags.focus()
+    for index, row in enumerate(tags.rows):
+        if row.node.term and row.node.label.casefold() == name.casefold():
+            tags.cursor = index
+            break
+    else:
+        raise AssertionError(f"tag {name} not in the sidebar")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_tag_toggle_narrows_list_and_counts(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        library = app.library
+        expected = library.search("tag:Ransomware").ids
+        assert 0 < len(expected) < len(library)
+        tags = app.query_one(TagTree)
+        before = {row.node.label: row.node.count for row in tags.rows if row.node.term}
+        await _select_tag(pilot, "Ransomware")
+        assert "tag:Ransomware" in app.filter_text
+        assert app.query_one(ArticleList).ids == expected
+        after = {row.node.label: row.node.count for row in tags.rows if row.node.term}
+        assert after["Ransomware"] == len(expected)
+        # drill-down: some other tag now counts only within the ransomware articles
+        assert any(after.get(label, 0) < count for label, count in before.items() if label != "Ransomware")
+        selected = next(row for row in tags.rows if row.node.label == "Ransomware")
+        assert "✓" in row_text(tags, tags.rows.index(selected) - int(tags.scroll_y))
+        # enter again toggles it off
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "tag:" not in app.filter_text
+        assert len(app.query_one(ArticleList).ids) == len(library)
+
+
+async def test_exclude_tag_with_minus(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        with_tag = len(app.library.search("tag:ransomware").ids)
+        await pilot.press("slash", *"-tag:ransomware")
+        await pilot.pause()
+        ids = app.query_one(ArticleList).ids
+        assert len(ids) == len(app.library) - with_tag
+        assert all("ransomware" not in {t.casefold() for t in app.library.articles[i].tags} for i in ids)
+
+
+async def test_filter_bar_and_escape_keeps_filter(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash")
+        assert app.focused is app.query_one("#filter")
+        await pilot.press(*"glasswing")
+        await pilot.pause()
+        ids = app.query_one(ArticleList).ids
+        assert 0 < len(ids) < len(app.library)
+        for i in ids:
+            article = app.library.articles[i]
+            haystack = f"{article.title} {article.subtitle} {' '.join(article.tags)}".casefold()
+            body = app.library.read(article)[0].body.casefold()
+            assert "glasswing" in haystack or "glasswing" in body
+        await pilot.press("escape")
+        assert app.focused is app.query_one(ArticleList)
+        assert app.filter_text == "glasswing"
+        assert app.query_one(ArticleList).ids == ids
+
+
+async def test_no_results_shows_message(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"zzzqqqxxnothing")
+        await pilot.pause()
+        assert app.query_one(ArticleList).ids == []
+        assert "No articles match" in screen_text(app)
+
+
+async def test_sort_cycle(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.sort == "title"
+        titles = [app.library.articles[i].title.casefold() for i in app.query_one(ArticleList).ids]
+        assert titles == sorted(titles)
+        await pilot.press("s")
+        await pilot.pause()
+        sources = [app.library.articles[i].source.casefold() for i in app.query_one(ArticleList).ids]
+        assert sources == sorted(sources)
+        await pilot.press("s")
+        assert app.sort == "date"
+
+
+async def test_next_previous_from_article_pane(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        ids = app.query_one(ArticleList).ids
+        await pilot.press("enter")
+        assert app.focused is app.query_one(ArticleView)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.current_id == ids[1]
+        assert app.library.articles[ids[1]].title[:25] in screen_text(app)
+        await pilot.press("n", "n", "p")
+        await pilot.pause()
+        assert app.current_id == ids[2]
+        assert app.focused is app.query_one(ArticleView)
+
+
+async def test_tab_cycles_panes(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert app.focused is app.query_one(ArticleList)
+        await pilot.press("tab")
+        assert app.focused is app.query_one(ArticleView)
+        await pilot.press("tab")
+        assert app.focused is app.query_one(TagTree)
+        await pilot.press("shift+tab")
+        assert app.focused is app.query_one(ArticleView)
+
+
+async def test_bookmark_and_bookmarked_only(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        article_list = app.query_one(ArticleList)
+        await pilot.press("j", "j")
+        await pilot.pause()
+        target = app.current
+        assert target is not None
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.store.is_bookmarked(target)
+        assert "★" in row_text(article_list, 2)
+        await pilot.press("B")
+        await pilot.pause()
+        assert [app.library.articles[i].path for i in article_list.ids] == [target.path]
+        await pilot.press("B")
+        await pilot.pause()
+        assert len(article_list.ids) == len(app.library)
+    # persisted: a new app on the same state sees it
+    again = make_app(tmp_path=tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("B")
+        await pilot.pause()
+        assert [again.library.articles[i].path for i in again.query_one(ArticleList).ids] == [target.path]
+
+
+async def test_help_screen(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        assert "bookmark" in text and "tag:NAME" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_open_link_refuses_non_http(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    write_article(library, "a.md", "Evil link", link="javascript:alert(1)")
+    app = make_app(library, tmp_path)
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == []
+        assert any("link" in n.message for n in app._notifications)
+        # a link inside the body goes through the same gate
+        for href in ("file:///etc/passwd", "javascript:alert(1)", "data:text/html,x"):
+            view = app.query_one(ArticleView)
+            view.post_message(ArticleView.LinkClicked(view, href, None))
+            await pilot.pause()
+        assert opened == []
+        assert sum("only http and https" in n.message for n in app._notifications) == 3
+
+
+async def test_open_link_opens_https(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    write_article(library, "a.md", "Good link", link="https://example.org/story")
+    app = make_app(library, tmp_path)
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == ["https://example.org/story"]
+
+
+HOSTILE_TITLE = "[bold red]x[/] [link=file:///etc/passwd]y[/] [@click=app.quit]q[/] [/bold]"
+
+
+async def test_markup_in_title_is_shown_literally(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    write_article(library, "evil.md", HOSTILE_TITLE)
+    write_article(library, "esc.md", "Escape \x1b]0;owned\x07 \x1b[2J title")
+    (library / "fm.md").write_text(
+        '---\ntitle: Front matter\ndate: 2020-01-01\ntags: ["[bold]tag[/bold]", "[@click=app.quit]t[/]"]\n---\nBody\n',
+        encoding="utf-8",
+    )
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(220, 50)) as pilot:
+        await loaded(pilot)
+        seen = []
+        for _ in range(3):
+            text = screen_text(app)
+            assert "\x1b" not in text and "\x07" not in text
+            seen.append(text)
+            await pilot.press("j")
+            await pilot.pause()
+        joined = "\n".join(seen)
+        assert HOSTILE_TITLE in joined  # the whole title, literally, in the article pane
+        assert "Escape ␛]0;owned␇ ␛[2J title" in joined  # escapes made visible and inert
+        assert "[bold]tag[/bold]" in joined  # a tag holding markup, literally
+        await pilot.click(ArticleList, offset=(5, 0))
+        await pilot.click(ArticleList, offset=(5, 1))
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_empty_library_message(tmp_path: Path) -> None:
+    library = tmp_path / "empty"
+    library.mkdir()
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert "no articles yet" in screen_text(app)
+
+
+async def test_article_without_body(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    library.mkdir()
+    (library / "empty-body.md").write_text("# Only a title\n", encoding="utf-8")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert "Only a title" in screen_text(app)
+        assert "no body" in screen_text(app).lower()
+
+
+async def test_bad_config_gives_message_not_crash(tmp_path: Path) -> None:
+    from reader.config import load_config
+
+    config_file = tmp_path / "config.toml"
+    config_file.write_text("theme = [unclosed\n", encoding="utf-8")
+    config = load_config(config_file)
+    assert config.error and "config.toml" in config.error
+    app = ReaderApp(SAMPLE, config=config, data_dir=tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert any("invalid config" in n.message for n in app._notifications)
+        assert len(app.query_one(ArticleList).ids) == sample_count()
+
+
+async def test_keymap_from_config_remaps_bookmark(tmp_path: Path) -> None:
+    from reader.config import Config
+
+    app = ReaderApp(SAMPLE, config=Config(keys={"reader.bookmark": "m"}), data_dir=tmp_path / "state")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.current is not None and app.store.is_bookmarked(app.current)
+
+
+async def test_library_copy_is_independent(tmp_path: Path) -> None:
+    """A copied library is its own library: bookmarks are keyed by the folder."""
+    copy = tmp_path / "copy"
+    shutil.copytree(SAMPLE, copy)
+    app = make_app(copy, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert len(app.query_one(ArticleList).ids) == sample_count()
