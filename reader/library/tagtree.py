@@ -65,11 +65,14 @@ def build_tag_tree(counts: Iterable[TagCount], *, specials: Iterable[TagNode] = 
         leaf = parent.child(parts[-1])
         leaf.count = row.count
         leaf.term = tag_term(row.name)
-    if not flat.children:
-        root.children.remove(flat)
-        root._index.pop(FLAT_GROUP.casefold(), None)
+    # Facet groups (few rows, folded) before the long flat list, so they are reachable.
+    root.children.remove(flat)
     for group in facets.children:
         root.children.append(_fold(group))
+    if flat.children:
+        root.children.append(flat)
+    else:
+        root._index.pop(FLAT_GROUP.casefold(), None)
     return root
 
 

@@ -219,7 +219,7 @@ class ArticleList(ScrollView, can_focus=True):
             )
         mark = "★" if article_id in self.bookmarked else ("•" if not is_read else " ")
         date = article.date.strftime(DATE_FORMAT) if article.date else ""
-        show_source = width >= 60
+        show_source = width >= 56
         show_date = width >= 36
         source_width = min(18, max(8, width // 6)) if show_source else 0
         fixed = 2 + (source_width + 2 if show_source else 0) + (DATE_WIDTH + 1 if show_date else 0)
