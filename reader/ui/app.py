@@ -123,8 +123,10 @@ class ReaderApp(App[int]):
         config: Config | None = None,
         data_dir: Path | None = None,
         library: Library | None = None,
+        read_after: float = READ_AFTER_SECONDS,
     ) -> None:
         super().__init__()
+        self.read_after = read_after
         self.root = Path(root)
         self.config = config if config is not None else load_config()
         self.requested_theme = theme
@@ -401,7 +403,7 @@ class ReaderApp(App[int]):
             if problem.skipped:
                 self.notify(str(problem), severity="warning", markup=False)
         if article_id not in self.read_ids:
-            self._read_timer = self.set_timer(READ_AFTER_SECONDS, self._mark_current_read)
+            self._read_timer = self.set_timer(self.read_after, self._mark_current_read)
 
     def _mark_current_read(self) -> None:
         if self.current is None or self.current_id is None:

@@ -1,0 +1,44 @@
+"""Snapshot tests: what the main screen, the help screen and a filtered view look like.
+
+Record new snapshots after an intended UI change with ``pytest --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.ui.app import ReaderApp
+
+SAMPLE = Path(__file__).resolve().parents[1] / "articles"
+SIZE = (160, 50)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
+
+
+def make_app(tmp_path: Path) -> ReaderApp:
+    # Nothing turns "read" while the snapshot is taken: the picture must not depend on timing.
+    return ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=3600)
+
+
+async def wait_loaded(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_main_screen(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=wait_loaded)
+
+
+def test_help_screen(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(make_app(tmp_path), press=["question_mark"], terminal_size=SIZE, run_before=wait_loaded)
+
+
+def test_filtered_view(snap_compare, tmp_path: Path) -> None:
+    keys = ["slash", *"tag:ransomware", "escape", "j"]
+    assert snap_compare(make_app(tmp_path), press=keys, terminal_size=SIZE, run_before=wait_loaded)
