@@ -161,7 +161,9 @@ def _tokenize(text: str, errors: list[str]) -> list[_Token]:
             word = match.group("word") or ""
             if word == "OR":
                 tokens.append(_Token("OR"))
-            elif word == "AND":
+            elif word == "AND" or not word.strip("-"):
+                # A lone "-" is a minus still waiting for its term (half-typed), not a search
+                # for hyphens, which would hide every article without one while typing.
                 continue
             else:
                 tokens.append(_Token("word", word))
@@ -219,11 +221,16 @@ class _Parser:
         assert token is not None
         self.pos += 1
         if token.kind == "-":
-            nxt = self.peek()
+            # "--a" is "a": count the minuses in a loop rather than recurse once per minus,
+            # so a pasted run of 2,000 of them cannot raise RecursionError.
+            negate = True
+            while (nxt := self.peek()) is not None and nxt.kind == "-":
+                negate = not negate
+                self.pos += 1
             if nxt is None or nxt.kind in {"OR", ")"}:
                 return None
             child = self.parse_unary()
-            return Not(child) if child is not None else None
+            return Not(child) if negate and child is not None else child
         if token.kind == "(":
             if self.depth > 50:
                 self.errors.append("parentheses nested too deeply")
