@@ -23,6 +23,8 @@ from reader.library.tags import split_facet, tag_key
 
 SORTS = ("date", "title", "source")
 """The orders the article list cycles through."""
+_TITLE_SORT_SKIP = "\"'“”‘’«»¿¡([{*_#. "
+"""Leading quotes and brackets a title sort passes over."""
 
 
 
@@ -107,10 +109,13 @@ class Library:
         undated = float("inf")
         stamps = [a.date.timestamp() if a.date else undated for a in articles]
         by_date = sorted(range(len(articles)), key=lambda i: (-stamps[i] if stamps[i] != undated else undated))
-        titles = [a.title.casefold() for a in articles]
+        # '"Nobody calls me…"' files under N, not before A; articles without a source go last.
+        titles = [a.title.casefold().lstrip(_TITLE_SORT_SKIP) or a.title.casefold() for a in articles]
         by_title = sorted(range(len(articles)), key=titles.__getitem__)
         position = {i: rank for rank, i in enumerate(by_date)}
-        by_source = sorted(range(len(articles)), key=lambda i: (articles[i].source.casefold(), position[i]))
+        by_source = sorted(
+            range(len(articles)), key=lambda i: (not articles[i].source, articles[i].source.casefold(), position[i])
+        )
         self.orders = {"date": by_date, "title": by_title, "source": by_source}
         self._dates = sorted((stamps[i], i) for i in range(len(articles)) if stamps[i] != undated)
 
