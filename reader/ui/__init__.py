@@ -1,0 +1,1 @@
+"""Textual widgets and rendering for the reader app."""

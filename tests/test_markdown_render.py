@@ -1,0 +1,452 @@
+"""Tests for the Markdown → rows renderer: every construct, safety, wrapping, links."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.segment import Segment
+from rich.style import Style
+
+from reader.ui.markdown_render import (
+    MAX_LINE_CHARS,
+    LinkSpan,
+    MarkdownStyles,
+    RenderedDoc,
+    join_docs,
+    render_markdown,
+    render_rule,
+    render_runs,
+    sanitize,
+)
+
+STYLES = MarkdownStyles()
+
+
+def rows(text: str, width: int = 60) -> list[str]:
+    return render_markdown(text, width).plain
+
+
+def segments(doc: RenderedDoc) -> list[Segment]:
+    return [segment for line in doc.lines for segment in line]
+
+
+def style_of(doc: RenderedDoc, word: str) -> Style | None:
+    """The style of the segment holding ``word``."""
+    for segment in segments(doc):
+        if word in segment.text:
+            return segment.style
+    raise AssertionError(f"{word!r} not rendered")
+
+
+def assert_fits(doc: RenderedDoc, width: int) -> None:
+    for line, text in zip(doc.lines, doc.plain, strict=True):
+        assert line.cell_length <= width, (text, line.cell_length)
+        assert line.text == text
+
+
+# -- blocks ---------------------------------------------------------------------------------------
+
+
+def test_headings_are_recorded_and_styled_by_level() -> None:
+    doc = render_markdown("# Top\n\nbody text\n\n## Second\n\n### Third\n\n#### Fourth\n\n##### Fifth", 40)
+    assert [(level, text) for _, level, text in doc.headings] == [
+        (1, "Top"),
+        (2, "Second"),
+        (3, "Third"),
+        (4, "Fourth"),
+        (5, "Fifth"),
+    ]
+    for row, _level, text in doc.headings:
+        assert doc.plain[row] == text
+    assert doc.plain[1] == "━" * 40  # h1 underlined across the width
+    assert doc.plain[doc.headings[1][0] + 1] == "─" * len("Second")
+    styles = {style_of(doc, word) for word in ("Top", "Second", "Third", "Fourth")}
+    assert len(styles) == 4
+    assert style_of(doc, "body") != style_of(doc, "Top")
+    assert style_of(doc, "Top") == STYLES.h1
+    assert style_of(doc, "Fifth") == STYLES.h4
+
+
+def test_paragraphs_separated_by_one_blank_row() -> None:
+    assert rows("first para\nsame para\n\n\n\n\nsecond para") == ["first para same para", "", "second para"]
+
+
+def test_no_leading_or_trailing_blank_rows() -> None:
+    plain = rows("\n\n\n# Title\n\ntext\n\n\n")
+    assert plain[0] == "Title"
+    assert plain[-1] == "text"
+
+
+def test_inline_styles_differ() -> None:
+    doc = render_markdown("plain *emph* **strong** ~~gone~~ `code`", 60)
+    assert doc.plain == ["plain emph strong gone code"]
+    assert style_of(doc, "emph") == STYLES.emphasis
+    assert style_of(doc, "strong") == STYLES.strong
+    assert style_of(doc, "gone") == STYLES.strike
+    assert style_of(doc, "code") == STYLES.code_inline
+    assert style_of(doc, "plain") == Style()
+
+
+def test_nested_inline_styles_combine() -> None:
+    doc = render_markdown("***both*** and [**bold link**](https://e.com)", 60)
+    both = style_of(doc, "both")
+    assert both is not None and both.bold and both.italic
+    link = style_of(doc, "bold link")
+    assert link is not None and link.bold and link.underline
+
+
+def test_links_show_text_and_are_recorded() -> None:
+    doc = render_markdown("See [the report](https://example.com/r) and <https://auto.example/x>.", 80)
+    assert doc.plain == ["See the report and https://auto.example/x."]
+    assert doc.links == [
+        LinkSpan(0, 4, 14, "https://example.com/r"),
+        LinkSpan(0, 19, 41, "https://auto.example/x"),
+    ]
+    assert style_of(doc, "the report") == STYLES.link
+    assert doc.link_at(0, 4) == "https://example.com/r"
+    assert doc.link_at(0, 13) == "https://example.com/r"
+    assert doc.link_at(0, 14) is None
+    assert doc.link_at(1, 5) is None
+
+
+def test_link_text_equal_to_url_shown_once_and_empty_text_shows_url() -> None:
+    doc = render_markdown("[https://a.example](https://a.example) [](https://b.example)", 80)
+    assert doc.plain == ["https://a.example https://b.example"]
+    assert [span.href for span in doc.links] == ["https://a.example", "https://b.example"]
+
+
+def test_wrapped_link_gives_a_span_per_row_but_one_href() -> None:
+    doc = render_markdown("xx [a long link text that wraps](https://w.example) end", 12)
+    spans = [span for span in doc.links if span.href == "https://w.example"]
+    assert len(spans) >= 2
+    assert len({span.row for span in spans}) == len(spans)
+    assert doc.link_hrefs == ["https://w.example"]
+    for span in spans:
+        assert doc.plain[span.row][span.start_col : span.end_col].strip()
+
+
+def test_dangerous_link_schemes_are_not_links() -> None:
+    doc = render_markdown("[y](file:///etc/passwd) [z](javascript:alert(1))", 80)
+    assert doc.links == []
+
+
+def test_bullet_list_hanging_indent_and_nesting() -> None:
+    plain = rows("- one\n- two words that wrap around\n  - nested\n- three", 16)
+    assert plain[0] == "• one"
+    assert plain[1].startswith("• two")
+    assert plain[2].startswith("  ") and not plain[2].startswith("  •")  # hanging indent
+    nested = next(row for row in plain if "nested" in row)
+    assert nested == "  ◦ nested"
+    assert plain[-1] == "• three"
+    assert "" not in plain  # tight list: no blank rows
+
+
+def test_ordered_list_numbers_and_alignment() -> None:
+    text = "\n".join(f"{n}. item {n}" for n in range(1, 11))
+    plain = rows(text)
+    assert plain[0] == " 1. item 1"
+    assert plain[9] == "10. item 10"
+    assert rows("3. three\n4. four") == ["3. three", "4. four"]
+
+
+def test_nested_ordered_list_is_indented() -> None:
+    plain = rows("1. first\n   1. sub one\n   2. sub two\n2. second")
+    assert plain == ["1. first", "   1. sub one", "   2. sub two", "2. second"]
+
+
+def test_loose_list_has_blank_rows() -> None:
+    assert rows("- a\n\n- b") == ["• a", "", "• b"]
+
+
+def test_block_quote_bar_on_every_row_and_nested() -> None:
+    doc = render_markdown("> a quote that is long enough to wrap\n>\n> second\n> > inner", 16)
+    assert all(row.startswith("▌ ") for row in doc.plain)
+    assert any(row.startswith("▌ ▌ inner") for row in doc.plain)
+    assert sum(1 for row in doc.plain if "quote" in row or "long" in row or "wrap" in row) >= 2
+    bar = style_of(doc, "▌")
+    assert bar == STYLES.quote_bar
+    text_style = style_of(doc, "second")
+    assert text_style is not None and text_style.italic
+
+
+def test_fenced_code_keeps_indentation_and_background() -> None:
+    doc = render_markdown("```python\ndef f():\n\treturn 1\n```", 30)
+    assert doc.plain[0].startswith(" def f():")
+    assert doc.plain[1].startswith("     return 1")  # tab → 4 spaces, plus the padding column
+    assert all(len(row) == 30 for row in doc.plain)  # background fills the width
+    assert style_of(doc, "def f") == STYLES.code_block
+
+
+def test_indented_code_block() -> None:
+    doc = render_markdown("para\n\n    indented code\n      more", 30)
+    assert doc.plain[2].startswith(" indented code")
+    assert doc.plain[3].startswith("   more")
+
+
+def test_long_code_lines_wrap_with_marker_not_reflowed() -> None:
+    line = "x = " + "a" * 50
+    doc = render_markdown(f"```\n{line}\n```", 20)
+    assert len(doc.plain) > 1
+    assert doc.plain[0].rstrip().endswith("↩")
+    joined = "".join(row[1:-1].rstrip().rstrip("↩") for row in doc.plain)
+    assert joined == line
+    assert_fits(doc, 20)
+
+
+def test_code_is_not_markdown() -> None:
+    assert "**not bold**" in rows("```\n**not bold** [x](y)\n```")[0]
+
+
+def test_table_box_and_alignment() -> None:
+    doc = render_markdown("| Name | N |\n|:-----|--:|\n| a | 1 |\n| bbb | 22 |", 40)
+    assert doc.plain == [
+        "┌──────┬────┐",
+        "│ Name │  N │",
+        "├──────┼────┤",
+        "│ a    │  1 │",
+        "│ bbb  │ 22 │",
+        "└──────┴────┘",
+    ]
+    assert style_of(doc, "Name") == STYLES.table_header
+    assert style_of(doc, "┌") == STYLES.table_border
+
+
+def test_wide_table_cells_wrap_within_width() -> None:
+    long = " ".join(["word"] * 30)
+    doc = render_markdown(f"| A | B |\n|---|---|\n| {long} | short |", 40)
+    assert_fits(doc, 40)
+    assert len(doc.plain) > 5  # the long cell wrapped onto several rows
+    assert all(row.startswith(("│", "┌", "├", "└")) for row in doc.plain)
+
+
+def test_table_too_wide_is_cropped_with_ellipsis() -> None:
+    header = "|" + "|".join(f" col{n} " for n in range(12)) + "|"
+    rule = "|" + "|".join("---" for _ in range(12)) + "|"
+    doc = render_markdown(f"{header}\n{rule}\n|" + "|".join("x" for _ in range(12)) + "|", 20)
+    assert_fits(doc, 20)
+    assert any(row.endswith("…") for row in doc.plain)
+
+
+def test_horizontal_rule_spans_width() -> None:
+    doc = render_markdown("above\n\n---\n\nbelow", 25)
+    assert doc.plain == ["above", "", "─" * 25, "", "below"]
+    assert style_of(doc, "───") == STYLES.rule
+
+
+def test_image_shown_as_alt_text() -> None:
+    doc = render_markdown("![A *chart* of things](https://img.example/c.png)", 60)
+    assert doc.plain == ["[image: A chart of things]"]
+    assert style_of(doc, "image") == STYLES.image
+    assert rows("![](x.png)") == ["[image]"]
+
+
+def test_hard_break() -> None:
+    assert rows("line one\\\nline two") == ["line one", "line two"]
+    assert rows("line one  \nline two") == ["line one", "line two"]
+
+
+def test_html_is_shown_literally() -> None:
+    plain = rows("<div onclick='x'>block <b>html</b></div>\n\ntext with <i>inline</i> html")
+    assert plain[0] == "<div onclick='x'>block <b>html</b></div>"
+    assert plain[2] == "text with <i>inline</i> html"
+
+
+# -- safety ---------------------------------------------------------------------------------------
+
+HOSTILE = "[bold red]x[/] [link=file:///etc/passwd]y[/] [@click=app.quit]q[/]"
+
+
+def test_rich_markup_is_inert() -> None:
+    doc = render_markdown(HOSTILE, 100)
+    assert doc.plain == [HOSTILE]
+    for segment in segments(doc):
+        assert segment.style is None or (not segment.style.bold and segment.style.link is None)
+        assert not (segment.style and segment.style.meta)
+
+
+def test_escape_sequences_are_neutralised() -> None:
+    body = "before \x1b]0;owned\x07\x1b[2J after \x9b31m c1 \x7f del \x00 nul\rcr"
+    doc = render_markdown(body, 200)
+    text = "".join(doc.plain)
+    assert "␛]0;owned␇␛[2J" in text
+    assert "\ufffd31m" in text
+    assert "␡" in text and "␀" in text and "␍" in text
+    for segment in segments(doc):
+        assert not any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in segment.text), segment
+
+
+def test_escapes_in_code_links_and_headings_are_neutralised() -> None:
+    body = (
+        "# T\x1bitle\n\n`co\x1bde`\n\n```\nfe\x1bnce\n```\n\n[li\x1bnk](https://e.com/\x1b)\n\n"
+        "| h\x1b |\n|---|\n| c\x1b |\n\n&#27;&#x9b;"
+    )
+    doc = render_markdown(body, 60)
+    for segment in segments(doc):
+        assert "\x1b" not in segment.text and "\x9b" not in segment.text
+    for span in doc.links:
+        assert "\x1b" not in span.href
+
+
+def test_entities_cannot_smuggle_newlines_or_tabs() -> None:
+    doc = render_markdown("a&NewLine;b&Tab;c", 60)
+    assert doc.plain == ["a b c"]
+
+
+def test_crlf_is_a_newline() -> None:
+    assert rows("one\r\n\r\ntwo") == ["one", "", "two"]
+
+
+def test_sanitize_keeps_text_and_replaces_controls() -> None:
+    assert sanitize("plain\ttext\nnext") == "plain\ttext\nnext"
+    assert sanitize("a\x1bb\x07c\x85d\x7f") == "a␛b␇c\ufffdd␡"
+
+
+def test_render_runs_is_literal() -> None:
+    doc = render_runs([("**not md** " + HOSTILE + " \x1b[31m", Style(bold=True))], 200)
+    assert doc.plain == ["**not md** " + HOSTILE + " ␛[31m"]
+
+
+# -- wrapping -------------------------------------------------------------------------------------
+
+
+def test_wrap_respects_width_and_keeps_words() -> None:
+    text = "The quick brown fox jumps over the lazy dog " * 20
+    doc = render_markdown(text, 30)
+    assert_fits(doc, 30)
+    assert " ".join(doc.plain).split() == text.split()
+    assert max(len(row) for row in doc.plain) > 25  # actually fills rows
+
+
+def test_long_words_and_urls_are_hard_wrapped() -> None:
+    url = "https://example.com/" + "q" * 200
+    doc = render_markdown(f"go to {url} now", 40)
+    assert_fits(doc, 40)
+    assert "".join(doc.plain).count("q") == 200
+
+
+def test_wide_characters_wrap_by_cells() -> None:
+    doc = render_markdown("漢字" * 40 + " emoji 😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀", 21)
+    assert_fits(doc, 21)
+    assert doc.plain[0] == "漢字" * 5  # 20 cells, the next 2-cell char would overflow
+
+
+@pytest.mark.parametrize("width", [0, 1, 2, 3, 5, 9])
+def test_tiny_widths_do_not_crash(width: int) -> None:
+    text = (
+        "# Heading\n\npara *em* [link](https://x.y)\n\n- a\n  - b\n\n> q\n\n```\ncode line\n```\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n\n漢字漢字"
+    )
+    doc = render_markdown(text, width)
+    assert_fits(doc, max(1, width))
+
+
+def test_width_change_rewraps_same_document() -> None:
+    text = "word " * 100
+    wide, narrow = render_markdown(text, 80), render_markdown(text, 20)
+    assert len(narrow.plain) > len(wide.plain)
+    assert " ".join(narrow.plain).split() == " ".join(wide.plain).split()
+
+
+def test_huge_single_line_is_truncated_quickly() -> None:
+    text = "word " * 200_000  # 1 MB, one line
+    start = time.perf_counter()
+    doc = render_markdown(text, 100)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 2.0
+    assert "paragraph truncated" in doc.plain[-1] or "paragraph truncated" in " ".join(doc.plain[-3:])
+    assert sum(len(row) for row in doc.plain) < MAX_LINE_CHARS * 1.1
+
+
+def test_render_speed_100kb() -> None:
+    block = (
+        "## Section\n\nSome *text* with a [link](https://e.com) and `code`, " + "words " * 60 + "\n\n"
+        "- item one\n- item two\n\n> quoted text here\n\n```\ncode()\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+    )
+    text = (block * (100_000 // len(block) + 1))[:100_000]
+    render_markdown(text, 100)  # parse cached after this
+    start = time.perf_counter()
+    render_markdown(text, 99)
+    assert time.perf_counter() - start < 0.3
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def test_join_docs_shifts_rows_links_and_headings() -> None:
+    first = render_runs([("head ", None), ("link", None, "https://h.example")], 40)
+    second = render_markdown("# Title\n\n[b](https://b.example)", 40)
+    doc = join_docs([first, render_rule(40), second], gap=1)
+    assert doc.plain[0] == "head link"
+    assert doc.plain[1] == "" and doc.plain[2] == "─" * 40
+    title_row = doc.plain.index("Title")
+    assert doc.headings == [(title_row, 1, "Title")]
+    assert doc.links[0] == LinkSpan(0, 5, 9, "https://h.example")
+    assert doc.links[1].row == title_row + 3
+    assert doc.link_hrefs == ["https://h.example", "https://b.example"]
+
+
+def test_render_runs_center_alignment() -> None:
+    doc = render_runs([("hello", None)], 11, align="center")
+    assert doc.plain == ["   hello"]
+
+
+def test_custom_styles_are_used() -> None:
+    custom = MarkdownStyles(h1=Style(color="red"), link=Style(color="green"))
+    doc = render_markdown("# H\n\n[l](https://x.example)", 20, custom)
+    assert style_of(doc, "H") == Style(color="red")
+    assert style_of(doc, "l") == Style(color="green")
+
+
+# -- property test --------------------------------------------------------------------------------
+
+_MARKDOWN_BITS = st.sampled_from(
+    [
+        "# ",
+        "## ",
+        "- ",
+        "1. ",
+        "> ",
+        "```",
+        "    ",
+        "|",
+        "---",
+        "*",
+        "**",
+        "~~",
+        "`",
+        "[",
+        "](",
+        ")",
+        "![",
+        "<b>",
+        "\\",
+        "\n",
+        "\n\n",
+        " ",
+        "\t",
+        "漢",
+        "😀",
+        "\x1b",
+        "\u200b",
+        "é",
+        "https://x.y/" + "z" * 30,
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(st.one_of(_MARKDOWN_BITS, st.text(max_size=20)), max_size=40),
+    width=st.integers(min_value=1, max_value=60),
+)
+def test_random_text_never_raises_or_overflows(parts: list[str], width: int) -> None:
+    text = "".join(parts)
+    doc = render_markdown(text, width)
+    assert_fits(doc, width)
+    for segment in segments(doc):
+        assert "\x1b" not in segment.text
+    for span in doc.links:
+        assert 0 <= span.start_col < span.end_col <= width
