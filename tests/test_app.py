@@ -168,12 +168,15 @@ async def test_sort_cycle(tmp_path: Path) -> None:
         await pilot.press("s")
         await pilot.pause()
         assert app.sort == "title"
-        titles = [app.library.articles[i].title.casefold() for i in app.query_one(ArticleList).ids]
+        # alphabetical, ignoring leading quotes and punctuation
+        titles = [app.library.articles[i].title.casefold().lstrip('"“\'(') for i in app.query_one(ArticleList).ids]
         assert titles == sorted(titles)
         await pilot.press("s")
         await pilot.pause()
         sources = [app.library.articles[i].source.casefold() for i in app.query_one(ArticleList).ids]
-        assert sources == sorted(sources)
+        named = [source for source in sources if source]
+        assert named == sorted(named)
+        assert sources == named + [""] * (len(sources) - len(named))  # no source: at the end
         await pilot.press("s")
         assert app.sort == "date"
 
@@ -367,3 +370,139 @@ async def test_library_copy_is_independent(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         assert len(app.query_one(ArticleList).ids) == sample_count()
+
+
+async def test_palette_jumps_to_article(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        target = next(a for a in app.library.articles if a.title.startswith("Inside Glasswing"))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"inside glasswing")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current is not None and app.current.path == target.path
+
+
+async def test_palette_toggles_tag(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"tag: phishing")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "tag:phishing" in app.filter_text.casefold()
+        assert len(app.query_one(ArticleList).ids) == len(app.library.search("tag:phishing").ids)
+
+
+async def test_problems_screen_lists_bad_files(tmp_path: Path) -> None:
+    from reader.ui.screens import ProblemsScreen
+
+    library = tmp_path / "lib"
+    write_article(library, "good.md", "A good article")
+    (library / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert len(app.query_one(ArticleList).ids) == 1
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        text = str(app.screen.query_one("#problems-text").render())
+        assert "binary.md" in text and "skipped" in text
+
+
+async def test_find_in_article(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        target = next(i for i, a in enumerate(app.library.articles) if a.title.startswith("Inside Glasswing"))
+        app.jump_to_article(target)
+        await pilot.pause()
+        body = app.current.body.casefold()
+        expected = body.count("glasswing")
+        assert expected >= 2
+        await pilot.press("ctrl+f")
+        assert app.focused is app.query_one("#find")
+        await pilot.press(*"glasswing")
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        assert view.find_count >= expected  # the header's title counts too
+        find = app.query_one("#find")
+        assert find.border_subtitle == f"1/{view.find_count}"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert view.find_index == 1
+        assert find.border_subtitle == f"2/{view.find_count}"
+        await pilot.press("shift+enter")
+        await pilot.pause()
+        assert view.find_index == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not find.display
+        assert view.find_count == 0
+
+
+async def test_saved_search_round_trip(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"tag:phishing", "escape")
+        expected = list(app.query_one(ArticleList).ids)
+        app.action_save_search()
+        await pilot.pause()
+        await pilot.press(*"phish", "enter")
+        await pilot.pause()
+        assert app.store.saved_searches() == {"phish": "tag:phishing"}
+        app.action_clear_filter()
+        await pilot.pause()
+        tags = app.query_one(TagTree)
+        labels = [row.node.label for row in tags.rows]
+        assert "⌕ phish" in labels
+        tags.focus()
+        tags.cursor = labels.index("⌕ phish")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.filter_text == "tag:phishing"
+        assert app.query_one(ArticleList).ids == expected
+    again = make_app(tmp_path=tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert "⌕ phish" in [row.node.label for row in again.query_one(TagTree).rows]
+
+
+async def test_theme_is_remembered(tmp_path: Path) -> None:
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.theme = "nord"
+        await pilot.pause()
+    again = make_app(tmp_path=tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert again.theme == "nord"
+
+
+async def test_read_state_and_unread_filter(tmp_path: Path) -> None:
+    app = ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.pause(0.2)
+        first = app.current
+        assert first is not None and app.store.is_read(first)
+        await pilot.press("U")
+        await pilot.pause()
+        ids = app.query_one(ArticleList).ids
+        assert len(ids) == len(app.library) - 1
+        assert app.library.by_path[first.path] not in ids
+        await pilot.press("U")
+        await pilot.pause()
+        app.query_one(ArticleList).cursor = 0
+        await pilot.pause()
+        await pilot.press("u")
+        assert not app.store.is_read(first)

@@ -75,8 +75,8 @@ class FindInput(Input):
         Binding("shift+enter,ctrl+p", "previous", "Previous match", show=True),
     ]
 
-    def action_close(self) -> None:
-        self.app.run_action("close_find")
+    async def action_close(self) -> None:
+        await self.app.run_action("close_find")
 
     def action_previous(self) -> None:
         self.app.query_one(ArticleView).find_previous()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 MAX_CANDIDATES = 2000
 """Fuzzy-scoring every title of a 100,000-article library would stall the palette."""
 MAX_HITS = 40
+TAG_PREFIX = "tag:"
 
 
 def safe_highlight(matcher: Matcher, candidate: str, suffix: str = "") -> Content:
@@ -67,7 +68,7 @@ class ArticleCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         library = self.reader.library
-        if library is None or not query.strip():
+        if library is None or not query.strip() or query.lstrip().startswith(TAG_PREFIX):
             return
         titles = self.reader.folded_titles()
         matcher = self.matcher(query)
@@ -101,6 +102,11 @@ class TagCommands(Provider):
         library = self.reader.library
         if library is None or not query.strip():
             return
+        # "tag:" in front asks for tags only (and ranks them first).
+        only_tags = query.lstrip().startswith(TAG_PREFIX)
+        query = query.lstrip().removeprefix(TAG_PREFIX).strip() if only_tags else query
+        if not query:
+            return
         names = library.tag_names
         folded = self.reader.folded_tags()
         matcher = self.matcher(query)
@@ -113,8 +119,8 @@ class TagCommands(Provider):
         for score, tid in scored[:MAX_HITS]:
             count = len(library.postings[tid])
             yield Hit(
-                score * 0.9,
-                safe_highlight(matcher, f"tag: {names[tid]}", f"  {count} article(s)"),
+                score if only_tags else score * 0.9,
+                safe_highlight(matcher, names[tid], f"  tag · {count} article(s)"),
                 partial(self.reader.toggle_tag, names[tid]),
                 text=f"tag: {names[tid]}",
                 help="Toggle this tag in the filter",

@@ -89,7 +89,7 @@ class TagTree(ScrollView, can_focus=True):
         self.selected_terms: set[str] = set()
         """Casefolded terms of the current filter; ``-term`` marks an exclusion."""
         self.collapsed: set[str] = set()
-        self.expanded: set[str] = {f"root/{FLAT_GROUP.casefold()}"}
+        self.expanded: set[str] = {f"root/{FLAT_GROUP.casefold()}", "special/saved"}
         self.rows: list[_Row] = []
 
     # -- data from the app ---------------------------------------------------------------
