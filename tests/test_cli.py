@@ -103,7 +103,7 @@ def test_query_option(capsys: pytest.CaptureFixture[str], sample_root: Path) -> 
 
 
 def test_query_errors_go_to_stderr(capsys: pytest.CaptureFixture[str], sample_root: Path) -> None:
-    code, out, err = run(capsys, "list", str(sample_root), "--json", "--query", "botnet after:20")
+    code, out, err = run(capsys, "list", str(sample_root), "--json", "--query", "tag:botnet after:20")
     assert code == 0
     assert len(json.loads(out)) == 2  # filtered by the valid part
     assert "reader: query: after:20 is not a date" in err
