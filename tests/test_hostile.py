@@ -225,3 +225,27 @@ def test_file_replaced_by_a_larger_one_is_still_capped(tmp_path: Path) -> None:
     assert result.article is not None and result.article.title == "Grew"
     assert result.article.size > MAX_PARSE_BYTES
     assert any("only the first" in p.reason for p in result.problems)
+
+
+def test_front_matter_goes_only_to_a_safe_yaml_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever loader is picked (C or Python), it must construct plain data only."""
+    import yaml
+    from yaml.constructor import FullConstructor, SafeConstructor
+
+    from reader.library.parse import parse_text
+
+    loaders: list[type] = []
+    real_load = yaml.load
+
+    def spy(stream: str, Loader: type) -> object:  # yaml's own argument name
+        loaders.append(Loader)
+        return real_load(stream, Loader=Loader)
+
+    monkeypatch.setattr(yaml, "load", spy)
+    monkeypatch.setattr(yaml, "full_load", None)
+    monkeypatch.setattr(yaml, "unsafe_load", None)
+    result = parse_text("---\ntitle: Safe\ntags: [a]\n---\nBody", "safe.md")
+    assert result.article is not None and result.article.title == "Safe"
+    assert loaders, "front matter was not parsed through yaml.load"
+    for loader in loaders:
+        assert issubclass(loader, SafeConstructor) and not issubclass(loader, FullConstructor), loader
