@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hostile import make_hostile_library, restore_permissions
 
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from tests.hostile import make_hostile_library, restore_permissions
 
 
 @pytest.fixture(autouse=True)
