@@ -506,3 +506,45 @@ async def test_read_state_and_unread_filter(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("u")
         assert not app.store.is_read(first)
+
+
+async def test_timeline_shows_counts_for_the_filter(tmp_path: Path) -> None:
+    from reader.library.timeline import sparkline
+
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"tag:ransomware", "escape")
+        await pilot.pause()
+        ids = app.query_one(ArticleList).ids
+        months: dict[str, int] = {}
+        for i in ids:
+            date = app.library.articles[i].date
+            if date is not None:
+                key = date.strftime("%Y-%m")
+                months[key] = months.get(key, 0) + 1
+        counts = dict(app.timeline_counts)
+        assert {month: n for month, n in counts.items() if n} == months
+        assert sum(counts.values()) == sum(months.values())
+        shown = str(app.query_one("#timeline").render())
+        assert min(months) in shown and max(months) in shown
+        assert sparkline(app.timeline_counts, 3)[:1] in "▁▂▃▄▅▆▇█ "
+
+
+async def test_related_articles_jump(tmp_path: Path) -> None:
+    from reader.library.related import related
+
+    app = make_app(tmp_path=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        start = next(i for i, a in enumerate(app.library.articles) if a.title.startswith("Inside Glasswing"))
+        app.jump_to_article(start)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        expected = related(app.library, start, 5)
+        assert expected and app.related_ids == expected
+        panel = str(app.query_one("#related").render())
+        assert app.library.articles[expected[0]].title[:30] in panel
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.current_id == expected[1]

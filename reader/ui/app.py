@@ -27,7 +27,9 @@ from reader.config import Config, load_config, load_settings, save_setting
 from reader.library.index import SORTS, Library
 from reader.library.model import Article
 from reader.library.query import parse_query
+from reader.library.related import related
 from reader.library.tagtree import TagNode, build_tag_tree, tag_term
+from reader.library.timeline import sparkline, timeline
 from reader.resources import resource_dir
 from reader.state import StateStore
 from reader.ui.article_list import ArticleList
@@ -39,6 +41,7 @@ from reader.ui.tag_tree import TagTree
 READ_AFTER_SECONDS = 1.5
 """An article counts as read once it has been open this long (not when skimmed past)."""
 
+RELATED_COUNT = 5
 BOOKMARKED_TERM = "is:bookmarked"
 UNREAD_TERM = "is:unread"
 
@@ -113,6 +116,10 @@ class ReaderApp(App[int]):
         Binding("ctrl+b", "show_bookmarks", "Bookmarks", show=False, id="reader.bookmarks"),
         Binding("exclamation_mark", "show_problems", "Problems", show=False, id="reader.problems"),
         Binding("x", "exclude_tag", "Exclude tag", show=False, id="reader.exclude_tag"),
+        *(
+            Binding(str(n), f"related({n})", f"Related #{n}", show=False, id=f"reader.related_{n}")
+            for n in range(1, RELATED_COUNT + 1)
+        ),
     ]
 
     def __init__(
@@ -143,6 +150,8 @@ class ReaderApp(App[int]):
         self._folded_tags: list[str] | None = None
         self.loading_message = "Loading the library…"
         self.last_opened_url: str | None = None
+        self.related_ids: list[int] = []
+        self.timeline_counts: list[tuple[str, int]] = []
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -157,9 +166,11 @@ class ReaderApp(App[int]):
                     select_on_focus=False,
                 )
                 yield Static(id="status")
+                yield Static(id="timeline")
                 yield ArticleList(id="list")
             with Vertical(id="right"):
                 yield ArticleView(id="article")
+                yield Static(id="related")
                 yield FindInput(placeholder="find in article", id="find")
         yield Footer()
 
@@ -279,6 +290,7 @@ class ReaderApp(App[int]):
         elapsed = (time.perf_counter() - started) * 1000
         self._show_filter_status(len(result.ids), len(library), result.errors, elapsed)
         self.update_tags(result.ids)
+        self.update_timeline()
         if not result.ids:
             self.show_article(None)
 
@@ -291,6 +303,26 @@ class ReaderApp(App[int]):
             text.append("; ".join(errors), style="yellow")
         self._show_status(text)
         self.log.debug(f"filter took {elapsed_ms:.1f} ms")
+
+    def update_timeline(self) -> None:
+        """The shape of the current filter over time: one bar per month (or group of months)."""
+        library = self.library
+        widget = self.query_one("#timeline", Static)
+        if library is None:
+            return
+        self.timeline_counts = timeline(library, self.result_ids)
+        if not self.timeline_counts:
+            widget.update(Text(" no dated articles", style="dim"))
+            return
+        first, last = self.timeline_counts[0][0], self.timeline_counts[-1][0]
+        room = max(4, (widget.size.width or self.query_one(ArticleList).size.width or 60) - len(first) - len(last) - 4)
+        text = Text(f" {first} ", style="dim")
+        text.append(sparkline(self.timeline_counts, room), style="bold")
+        text.append(f" {last}", style="dim")
+        widget.update(text)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.update_timeline)
 
     def _show_status(self, text: Text) -> None:
         self.query_one("#status", Static).update(text)
@@ -393,6 +425,8 @@ class ReaderApp(App[int]):
                 view.set_message("No articles match the filter.")
             else:
                 view.set_message(self.loading_message)
+            self.related_ids = []
+            self.query_one("#related", Static).display = False
             return
         stub = library.articles[article_id]
         article, problems = library.read(stub)
@@ -404,6 +438,40 @@ class ReaderApp(App[int]):
                 self.notify(str(problem), severity="warning", markup=False)
         if article_id not in self.read_ids:
             self._read_timer = self.set_timer(self.read_after, self._mark_current_read)
+        self._find_related(library, article_id)
+
+    @work(thread=True, exclusive=True, group="related")
+    def _find_related(self, library: Library, article_id: int) -> None:
+        ids = related(library, article_id, RELATED_COUNT)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._show_related, library, article_id, ids)
+
+    def _show_related(self, library: Library, article_id: int, ids: list[int]) -> None:
+        if library is not self.library or article_id != self.current_id:
+            return
+        self.related_ids = ids
+        widget = self.query_one("#related", Static)
+        widget.display = bool(ids)
+        if not ids:
+            return
+        text = Text()
+        text.append("Related", style="bold")
+        text.append("  press 1–5 to open\n", style="dim")
+        for n, other in enumerate(ids, 1):
+            article = library.articles[other]
+            text.append(f" {n} ", style="bold reverse")
+            text.append(f" {article.title}", style="")
+            when = article.date.strftime("%d %b %Y") if article.date else ""
+            details = " · ".join(part for part in (article.source, when) if part)
+            if details:
+                text.append(f"  {details}", style="dim")
+            text.append("\n")
+        text.rstrip()
+        widget.update(text)
+
+    def action_related(self, n: int) -> None:
+        if 0 < n <= len(self.related_ids):
+            self.jump_to_article(self.related_ids[n - 1])
 
     def _mark_current_read(self) -> None:
         if self.current is None or self.current_id is None:
@@ -422,13 +490,12 @@ class ReaderApp(App[int]):
         self.open_external(event.href)
 
     def jump_to_article(self, article_id: int) -> None:
-        """Show an article even if the filter hides it (by clearing the filter)."""
+        """Show an article: move the list cursor to it, or, when the filter hides it, show it
+        in the article pane without throwing the user's filter away."""
         article_list = self.query_one(ArticleList)
         if not article_list.select_id(article_id):
-            self.query_one("#filter", FilterInput).value = ""
-            self.apply_filter()
-            article_list.select_id(article_id)
-        article_list.focus()
+            self.show_article(article_id)
+            self.notify("This article is outside the current filter.", timeout=3, markup=False)
 
     # -- actions ---------------------------------------------------------------------------
 
