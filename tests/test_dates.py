@@ -109,3 +109,11 @@ def test_never_raises_and_always_aware(text: str) -> None:
 @given(st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2150, 1, 1), timezones=st.just(EST)))
 def test_iso_round_trip(moment: datetime) -> None:
     assert parse_date(moment.isoformat()) == moment
+
+
+def test_unix_epoch_placeholder_is_no_date() -> None:
+    from reader.library.dates import parse_date
+
+    assert parse_date("1969-12-31T19:00:00-05:00") is None
+    assert parse_date("1970-01-01T00:00:00Z") is None
+    assert parse_date("1970-01-02") is not None

@@ -59,7 +59,11 @@ def _aware(value: datetime) -> datetime:
 
 
 def _plausible(value: datetime | None) -> datetime | None:
+    """Dates outside 1900–2200 are junk, and so is the Unix epoch itself: scrapers write
+    ``1969-12-31T19:00:00-05:00`` (time zero) when they found no date at all."""
     if value is None or not (MIN_YEAR <= value.year <= MAX_YEAR):
+        return None
+    if value.tzinfo is not None and value.timestamp() == 0:
         return None
     return value
 
