@@ -138,7 +138,7 @@ def test_permission_denied_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path
     def refuse(*args: object, **kwargs: object) -> object:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(scan, "open", refuse, raising=False)
+    monkeypatch.setattr(scan.os, "open", refuse)  # read_file opens with os.open
     lib = Library.from_entries(tmp_path, entries, scan.ScanReport([], []))
     assert len(lib) == 0
     assert lib.problems == [Problem("secret.md", "permission denied")]

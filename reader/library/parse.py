@@ -322,8 +322,31 @@ _TAG_BLOCK = re.compile(
     r"\n#{2,4}[ \t]*(?:[Aa]utogenerated[ \t]+)?[Tt][Aa][Gg][Ss][ \t]*:?[ \t]*(?=\n|$)"
 )
 _FIRST_H1 = re.compile(r"^# +(.+)$", re.MULTILINE)
+
 _HEAD_WINDOW = 4096
 """The Information block sits in the first few lines; do not hunt for it across a huge body."""
+
+
+def _search_lines(pattern: re.Pattern[str], text: str, marker: str, start: int, end: int) -> re.Match[str] | None:
+    """``pattern.search(text, start, end)`` for a MULTILINE pattern that starts with ``^`` and
+    then ``marker`` (``"##"``, ``"# "``): only tries the line starts where ``marker`` is.
+
+    Same result, several times faster on a 5 KB article: ``str.find`` skips the text in C,
+    where the regex engine would try ``^`` at every position (and cannot skip ahead at all
+    with IGNORECASE). Runs on every file of the library.
+    """
+    if (start == 0 or text[start - 1 : start] == "\n") and text.startswith(marker, start, end):
+        found = pattern.match(text, start, end)
+        if found is not None:
+            return found
+    needle = "\n" + marker
+    at = text.find(needle, start, end)
+    while at != -1:
+        found = pattern.match(text, at + 1, end)
+        if found is not None:
+            return found
+        at = text.find(needle, at + 1, end)
+    return None
 
 
 def _clipping_layout(text: str) -> tuple[dict[str, str], str, list[str]]:
@@ -348,8 +371,8 @@ def _clipping_layout(text: str) -> tuple[dict[str, str], str, list[str]]:
             fields["subtitle"] = text[nxt:line_end].lstrip("#").strip()
             body_start = pos = min(line_end + 1, len(text))
     window_end = min(len(text), pos + _HEAD_WINDOW)
-    info = _INFO_HEADING.search(text, pos, window_end)
-    article = _ARTICLE_HEADING.search(text, info.end() if info else pos, window_end)
+    info = _search_lines(_INFO_HEADING, text, "##", pos, window_end)
+    article = _search_lines(_ARTICLE_HEADING, text, "##", info.end() if info else pos, window_end)
     if info is not None:
         block_end = article.start() if article else window_end
         consumed = info.end()
@@ -373,7 +396,7 @@ def _clipping_layout(text: str) -> tuple[dict[str, str], str, list[str]]:
     body = text[body_start:body_end].strip("\n")
     if not fields.get("title"):
         fields.pop("title", None)
-        h1 = _FIRST_H1.search(body)
+        h1 = _search_lines(_FIRST_H1, body, "# ", 0, len(body))
         if h1:
             fields["title"] = h1.group(1).strip()
     return fields, body, tags

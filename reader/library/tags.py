@@ -60,12 +60,29 @@ def tag_key(tag: str) -> str:
     return tag.casefold()
 
 
+_CLEANED: dict[str, str] = {}
+"""Memo for :func:`clean_tag`: a library repeats the same few thousand tags on every article."""
+_CLEANED_MAX = 100_000
+
+
 def clean_tag(raw: object) -> str:
     """Normalise one tag, or return ``""`` for junk that should be dropped.
 
     Drops empty tags, faceted tags with an empty value (``victim.city.name=``), tags that are
     only punctuation and absurdly long ones. Strips an Obsidian ``#`` and outer spaces.
+    Memoised for strings (the hottest call of a cold index); the memo is bounded.
     """
+    if type(raw) is str:
+        cleaned = _CLEANED.get(raw)
+        if cleaned is None:
+            if len(_CLEANED) >= _CLEANED_MAX:
+                _CLEANED.clear()
+            cleaned = _CLEANED[raw] = _clean_tag(raw)
+        return cleaned
+    return _clean_tag(raw)
+
+
+def _clean_tag(raw: object) -> str:
     if isinstance(raw, bool) or raw is None:
         return ""
     if isinstance(raw, int | float):
