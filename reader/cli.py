@@ -85,7 +85,12 @@ def _list_parser() -> argparse.ArgumentParser:
     parser.add_argument("--tag", action="append", default=[], metavar="TAG", help="require a tag (repeatable)")
     parser.add_argument("--query", "-q", default="", metavar="TEXT", help="a query, as typed in the filter bar")
     parser.add_argument("--bookmarked", action="store_true", help="only bookmarked articles")
-    parser.add_argument("--sort", choices=("date", "title", "source"), default="date")
+    parser.add_argument(
+        "--sort",
+        choices=("date", "title", "source", "relevance"),
+        default="date",
+        help="date (the default) lists a query with words best match first; relevance always does",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON array")
     parser.add_argument("--verbose", "-v", action="store_true", help="report skipped files and folders")
     parser.add_argument("--no-cache", action="store_true", help="parse every file, ignoring the index cache")
@@ -115,14 +120,32 @@ def _bookmarks_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_library(root: Path, *, use_cache: bool = True, verbose: bool = False) -> Library:
-    """Load a library for the CLI."""
+def load_library(root: Path, *, use_cache: bool = True, verbose: bool = False, full_text: bool = False) -> Library:
+    """Load a library for the CLI; ``full_text`` also brings its full-text index up to date and attaches it."""
     from reader.library.index import Library as LibraryClass
 
     library = LibraryClass.load(root)
+    if full_text:
+        attach_full_text(library, use_cache=use_cache)
     if verbose:
         report_problems(library)
     return library
+
+
+def attach_full_text(library: Library, *, use_cache: bool = True) -> None:
+    """Sync the library's full-text index (in memory with ``use_cache=False``) and attach it.
+
+    Only commands whose query has words need it: ``reader tags`` never pays for reading bodies.
+    A problem with the index is one line on stderr; words then match titles, tags and the like.
+    """
+    from reader.library.fulltext import open_index
+
+    index = open_index(library.root, use_cache=use_cache)
+    report = index.sync(library)
+    for message in (index.notice, report.error):
+        if message:
+            print(f"reader: {message}", file=sys.stderr)
+    index.attach(library)
 
 
 def report_problems(library: Library) -> None:
@@ -154,7 +177,10 @@ def _state(root: Path):
 def cmd_list(argv: Sequence[str]) -> int:
     args = _list_parser().parse_args(argv)
     root = resolve_library(args.path)
-    library = load_library(root, use_cache=not args.no_cache, verbose=args.verbose)
+    from reader.library.query import parse_query
+
+    words = bool(args.query) and parse_query(args.query).has_text
+    library = load_library(root, use_cache=not args.no_cache, verbose=args.verbose, full_text=words)
     if not args.verbose and library.problems:
         skipped = sum(1 for p in library.problems if p.skipped)
         if skipped:

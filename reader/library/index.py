@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import gc
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from datetime import datetime
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
+from typing import Protocol
 
 from reader.library.model import Article, Problem
 from reader.library.query import And, DateRange, Node, Not, Or, Query, Term, parse_query
@@ -107,6 +110,31 @@ class TagCount:
     count: int
 
 
+class TextSearch(Protocol):
+    """A full-text index (:class:`reader.library.fulltext.FullTextIndex`) a library searches through.
+
+    It is handed the library on every call because its rows must be mapped to *that*
+    snapshot's article ids; so one index serves every snapshot ``with_changes`` derives.
+    """
+
+    def scores(self, library: Library, term: Term) -> dict[int, float] | None:
+        """Ids matching a bare word (token prefix) or phrase, with relevance (higher is better);
+        ``None`` when the index cannot answer (the library then matches in memory)."""
+        ...
+
+
+_WORD_TOKEN = re.compile(r"[^\W_]+")
+"""A token as FTS5's unicode61 tokenizer sees it: letters and digits (``_`` separates)."""
+
+
+def _tokens(text: str) -> list[str]:
+    """Case-folded, diacritic-free tokens, like FTS5's ``unicode61 remove_diacritics 2``."""
+    text = text.casefold()
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _WORD_TOKEN.findall(text)
+
+
 @dataclass(slots=True)
 class Library:
     """An immutable snapshot of a library folder. Rebuild (``with_changes``) to update."""
@@ -115,8 +143,11 @@ class Library:
     articles: list[Article]
     problems: list[Problem] = field(default_factory=list)
     skipped_dirs: list[str] = field(default_factory=list)
-    full_text: Callable[[str], set[int] | None] | None = None
-    """Optional body search (SQLite FTS): a word or phrase → matching ids, or None if unavailable."""
+    full_text: TextSearch | Callable[[str], set[int] | None] | None = None
+    """Optional full-text search over bodies too: a :class:`TextSearch` (``FullTextIndex.attach``
+    sets it; ranks results), or a plain callable word → extra ids (``None`` if unavailable)."""
+    extras: dict[str, object] = field(init=False, default_factory=dict, repr=False, compare=False)
+    """Per-snapshot caches of helpers outside this class (full-text row map, timeline months)."""
 
     by_path: dict[str, int] = field(init=False)
     tag_names: list[str] = field(init=False)
@@ -305,19 +336,48 @@ class Library:
         bookmarked: Iterable[int] = (),
         read: Iterable[int] = (),
     ) -> SearchResult:
-        """Ids matching ``query`` in ``sort`` order (``bookmarked``/``read`` feed ``is:``)."""
+        """Ids matching ``query`` in ``sort`` order (``bookmarked``/``read`` feed ``is:``).
+
+        Relevance rule: with a full-text index attached (:attr:`full_text`), a query holding
+        words or phrases comes best match first (bm25, summed over its non-negated words and
+        phrases; ties newest first) when ``sort`` is ``"relevance"`` or the default ``"date"``.
+        ``"title"`` and ``"source"`` always keep their order; with no words, or no index,
+        ``"relevance"`` means newest first.
+        """
         parsed = parse_query(query) if isinstance(query, str) else query
         order = self.orders.get(sort, self.orders["date"])
         if parsed.root is None:
             return SearchResult(list(order), parsed.errors, parsed)
         context = _Context(frozenset(bookmarked), frozenset(read))
         matched = self._eval(parsed.root, context)
+        if context.scores and (sort == "relevance" or (sort == "date" and parsed.has_text)):
+            ranked = self._by_relevance(matched, parsed.root, context)
+            if ranked is not None:
+                return SearchResult(ranked, parsed.errors, parsed)
         if len(matched) * 8 < len(order):
             rank = self._rank(sort)
             ids = sorted(matched, key=rank.__getitem__)
         else:
             ids = [i for i in order if i in matched]
         return SearchResult(ids, parsed.errors, parsed)
+
+    def _by_relevance(self, matched: set[int], root: Node, context: _Context) -> list[int] | None:
+        """``matched`` best first by the summed scores of the query's positive words and phrases."""
+        tables = [context.scores[t] for t in _positive_text_terms(root) if t in context.scores]
+        if not tables:
+            return None
+        # Newest first, then a stable sort by score (C-level keys where possible: 100,000 ids).
+        order = self.orders["date"]
+        if len(matched) * 8 < len(order):
+            ids = sorted(matched, key=self._rank("date").__getitem__)
+        else:
+            ids = list(filter(matched.__contains__, order))
+        if len(tables) == 1 and matched <= tables[0].keys():
+            ids.sort(key=tables[0].__getitem__, reverse=True)
+        else:
+            total = {i: sum(t.get(i, 0.0) for t in tables) for i in ids}
+            ids.sort(key=total.__getitem__, reverse=True)
+        return ids
 
     def _rank(self, sort: str) -> list[int]:
         cache_key = f"rank:{sort}"
@@ -397,12 +457,51 @@ class Library:
         needle = value.casefold()
         if kind in {"source", "author", "title"}:
             return {i for i, value in enumerate(self._folded_field(kind)) if needle in value}
-        result = {i for i, hay in enumerate(self.haystack) if needle in hay}
-        if self.full_text is not None:
-            body_hits = self.full_text(value)
+        if not _WORD_TOKEN.search(value):
+            return self._all()  # "&", "-", "*": nothing to look for, so no reason to hide anything
+        scorer = getattr(self.full_text, "scores", None)
+        if scorer is not None:
+            scores = context.scores.get(term)
+            if scores is None:
+                scores = scorer(self, term)
+            if scores is not None:
+                context.scores[term] = scores
+                return set(scores)
+        result = self.match_text(term)
+        if self.full_text is not None and scorer is None:
+            body_hits = self.full_text(value)  # type: ignore[operator]
             if body_hits:
                 result |= body_hits
         return result
+
+    def match_text(self, term: Term, ids: Iterable[int] | None = None) -> set[int]:
+        """Articles (of ``ids``; default all) whose metadata holds a word or phrase, in memory.
+
+        The same meaning as the full-text index, minus bodies: a bare word matches a token
+        *starting* with it (``ranso`` → "Ransomware", but ``ware`` does not; a one-character
+        word only that whole token), a phrase matches whole tokens in order; tokens are runs of
+        letters and digits, case and diacritics ignored. Used when no index is attached, and
+        for articles the index does not cover yet.
+        """
+        parts = _tokens(term.value)
+        if not parts:
+            return self._all() if ids is None else set(ids)
+        # On " tok tok tok " lines a token-prefix test is a plain substring test, done in C.
+        # A one-character last token is matched whole, as the full-text index does.
+        whole = term.field == "phrase" or len(parts[-1]) < 2
+        needle = " " + " ".join(parts) + (" " if whole else "")
+        if ids is None:
+            return {i for i, line in enumerate(self._token_lines()) if needle in line}
+        haystack = self.haystack
+        return {i for i in ids if needle in f" {' '.join(_tokens(haystack[i]))} "}
+
+    def _token_lines(self) -> list[str]:
+        """Each article's metadata as `` tok tok tok `` (folded tokens), built on first use."""
+        lines = self.extras.get("match_text.lines")
+        if not isinstance(lines, list):
+            lines = [f" {' '.join(_tokens(hay))} " for hay in self.haystack]
+            self.extras["match_text.lines"] = lines
+        return lines
 
     # -- tags -----------------------------------------------------------------------------
 
@@ -428,6 +527,26 @@ class Library:
 class _Context:
     bookmarked: frozenset[int]
     read: frozenset[int]
+    scores: dict[Term, dict[int, float]] = field(default_factory=dict)
+    """Full-text scores of the word and phrase terms met so far: for ranking, and asked once."""
+
+
+def _positive_text_terms(root: Node) -> list[Term]:
+    """The distinct word and phrase terms not under a negation (what relevance sums over)."""
+    out: dict[Term, None] = {}
+
+    def visit(node: Node, negated: bool) -> None:
+        if isinstance(node, Term):
+            if node.field in {"", "phrase"} and not negated:
+                out[node] = None
+        elif isinstance(node, Not):
+            visit(node.child, not negated)
+        elif isinstance(node, And | Or):
+            for child in node.children:
+                visit(child, negated)
+
+    visit(root, False)
+    return list(out)
 
 
 def load_library(root: Path | str) -> Library:
