@@ -347,6 +347,28 @@ def test_another_schema_or_library_is_rebuilt(news: Path, tmp_path: Path) -> Non
     other.close()
 
 
+def test_a_database_locked_by_another_reader_is_bypassed(news: Path) -> None:
+    path = index_path(news)
+    _, fts = indexed(news, FullTextIndex(path, root=news))
+    write(news, "a.md", "Harbour authority restores systems", "Now about a Merlin dropper.")
+    changed = Library.load(news)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another reader in the middle of a sync
+    try:
+        report = fts.sync(changed)
+        assert report.error and "another reader" in report.error
+        fts.attach(changed)
+        # Searching still works: the changed file is matched on its metadata meanwhile.
+        assert titles(changed, "harbour") == ["Harbour authority restores systems"]
+        assert titles(changed, "lyon") == ["Café owners targeted"]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert fts.sync(changed).updated == 1
+    assert titles(changed, "merlin") == ["Harbour authority restores systems"]
+    fts.close()
+
+
 def test_damage_found_while_searching_falls_back_then_rebuilds(news: Path) -> None:
     path = index_path(news)
     library, fts = indexed(news, FullTextIndex(path, root=news))
@@ -399,6 +421,23 @@ def test_sync_in_a_worker_thread_while_searching(tmp_path: Path) -> None:
     assert not errors
     assert len(library.search("common").ids) == 60
     assert titles(library, "token42") == ["Article 42"]
+    fts.close()
+
+
+def test_connections_of_finished_threads_are_released(news: Path) -> None:
+    import gc
+
+    library = Library.load(news)
+    fts = FullTextIndex(index_path(news), root=news)
+    fts.sync(library)
+    fts.attach(library)
+    for n in range(20):  # an app searching from a fresh worker thread per keystroke
+        worker = threading.Thread(target=library.search, args=(f"kestrel{n}",))
+        worker.start()
+        worker.join()
+    gc.collect()
+    assert len(fts._conns.every) <= 2
+    assert titles(library, "kestrel") == ["Harbour authority restores systems"]
     fts.close()
 
 

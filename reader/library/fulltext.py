@@ -51,6 +51,7 @@ import re
 import sqlite3
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -173,10 +174,18 @@ class _Snapshot:
     word is looked up once, not on every keystroke. Dropped with the snapshot after a sync."""
 
 
+class _Connection(sqlite3.Connection):
+    """A connection that can be weakly referenced (the base class cannot)."""
+
+
 @dataclass(slots=True)
 class _Connections:
+    """Per-thread connections. Only the thread's own ``local`` holds a connection strongly:
+    when a worker thread ends, its connection is freed (and closed) with it, so an app that
+    searches from a new worker thread per keystroke does not pile up open files."""
+
     local: threading.local = field(default_factory=threading.local)
-    every: list[sqlite3.Connection] = field(default_factory=list)
+    every: weakref.WeakSet[_Connection] = field(default_factory=weakref.WeakSet)
 
 
 class FullTextError(Exception):
@@ -199,6 +208,7 @@ class FullTextIndex:
         """A one-line explanation when the index had to be rebuilt or fell back to memory."""
         self._generation = 0
         self._lock = threading.RLock()
+        self._cache_lock = threading.Lock()
         self._conns = _Connections()
         self._shared: sqlite3.Connection | None = None
         self._closed = False
@@ -258,11 +268,13 @@ class FullTextIndex:
 
     def _open(self) -> sqlite3.Connection:
         if self.memory:
-            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None, factory=_Connection)
         else:
             assert self.path is not None
             # A short busy timeout: a writer in another reader holds the lock one batch at a time.
-            conn = sqlite3.connect(self.path, timeout=1.0, check_same_thread=False, isolation_level=None)
+            conn = sqlite3.connect(
+                self.path, timeout=1.0, check_same_thread=False, isolation_level=None, factory=_Connection
+            )
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
@@ -280,7 +292,7 @@ class FullTextIndex:
             with self._lock:
                 if self._shared is None:
                     self._shared = self._open()
-                    self._conns.every.append(self._shared)
+                    self._conns.every.add(self._shared)
                 yield self._shared
             return
         conn = getattr(self._conns.local, "conn", None)
@@ -288,14 +300,14 @@ class FullTextIndex:
             conn = self._open()
             self._conns.local.conn = conn
             with self._lock:
-                self._conns.every.append(conn)
+                self._conns.every.add(conn)
         yield conn
 
     def close(self) -> None:
         """Close every connection (from any thread). Searches afterwards fall back to memory."""
         with self._lock:
             self._closed = True
-            for conn in self._conns.every:
+            for conn in list(self._conns.every):
                 with contextlib.suppress(sqlite3.Error):
                     conn.close()
             self._conns.every.clear()
@@ -394,7 +406,7 @@ class FullTextIndex:
             if stamp is None:
                 todo.append(article)
                 report.added += 1
-            elif stamp != (article.size, article.mtime):
+            elif not _same_stamp(article, *stamp):
                 todo.append(article)
                 report.updated += 1
             else:
@@ -502,10 +514,11 @@ class FullTextIndex:
         snapshot = self._snapshot(library)
         if snapshot is None:
             return None
-        cached = snapshot.cache.get(term)
-        if cached is not None:
-            snapshot.cache.move_to_end(term)
-            return cached
+        with self._cache_lock:
+            cached = snapshot.cache.get(term)
+            if cached is not None:
+                snapshot.cache.move_to_end(term)
+                return cached
         try:
             out = self._query(snapshot.rows, expression)
         except (sqlite3.Error, FullTextError) as error:
@@ -515,9 +528,10 @@ class FullTextIndex:
         if snapshot.pending:
             for i in library.match_text(term, snapshot.pending):
                 out.setdefault(i, 0.0)
-        snapshot.cache[term] = out
-        if len(snapshot.cache) > CACHE_TERMS:
-            snapshot.cache.popitem(last=False)
+        with self._cache_lock:
+            snapshot.cache[term] = out
+            while len(snapshot.cache) > CACHE_TERMS:
+                snapshot.cache.popitem(last=False)
         return out
 
     def _query(self, rows: list[int], expression: str) -> dict[int, float]:
@@ -578,7 +592,7 @@ class FullTextIndex:
             i = by_path.get(path)
             if i is not None:
                 article = articles[i]
-                if article.size == size and article.mtime == mtime:
+                if _same_stamp(article, size, mtime):
                     rows[rowid] = i
                     covered += 1
         pending: list[int] = []
@@ -602,6 +616,12 @@ def _row(article: Article, library: Library) -> tuple[str, int, float, tuple[str
     full, _problems = library.read(article)
     values = (full.title, full.subtitle, full.source, full.author, "\n".join(full.tags), full.body)
     return article.path, article.size, article.mtime, values
+
+
+def _same_stamp(article: Article, size: int, mtime: float) -> bool:
+    """Whether the indexed stamp is still the article's (mtimes compared to the microsecond,
+    as the metadata cache does: a float round trip must not look like an edit)."""
+    return article.size == size and abs(article.mtime - mtime) < 1e-6
 
 
 def _is_busy(error: BaseException) -> bool:
