@@ -43,7 +43,7 @@ async def main():
                 break
         result["launch_to_list_s"] = time.perf_counter() - started
         result["articles"] = len(app.library)
-        await app.workers.wait_for_complete()
+        await app.wait_until_idle()
         articles = app.library.articles
         sizes = [(a.size, i) for i, a in enumerate(articles)]
         five_kb = min(sizes, key=lambda s: abs(s[0] - 5 * 1024))[1]

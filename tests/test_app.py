@@ -44,7 +44,7 @@ def screen_text(app: ReaderApp) -> str:
 
 
 async def loaded(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await pilot.app.wait_until_idle()
     await pilot.pause()
 
 
@@ -539,7 +539,7 @@ async def test_related_articles_jump(tmp_path: Path) -> None:
         await loaded(pilot)
         start = next(i for i, a in enumerate(app.library.articles) if a.title.startswith("Inside Glasswing"))
         app.jump_to_article(start)
-        await app.workers.wait_for_complete()
+        await app.wait_until_idle()
         await pilot.pause()
         expected = related(app.library, start, 5)
         assert expected and app.related_ids == expected
@@ -548,3 +548,43 @@ async def test_related_articles_jump(tmp_path: Path) -> None:
         await pilot.press("2")
         await pilot.pause()
         assert app.current_id == expected[1]
+
+
+async def _until(pilot, condition, timeout: float = 6.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.1)
+    return condition()
+
+
+async def test_live_reload_adds_changes_and_removes(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    write_article(library, "one.md", "First story", tags="[[Alpha]]")
+    write_article(library, "two.md", "Second story", tags="[[Alpha]]")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert await _until(pilot, lambda: app._watching)
+        await pilot.press("slash", *"tag:alpha", "escape")
+        await pilot.pause(0.5)  # let the watcher start before the files change
+
+        def titles() -> set[str]:
+            return {app.library.articles[i].title for i in app.query_one(ArticleList).ids}
+
+        assert titles() == {"First story", "Second story"}
+        await pilot.press("j")
+        await pilot.pause()
+        reading = app.current.path
+        write_article(library, "three.md", "Third story", tags="[[Alpha]]")
+        assert await _until(pilot, lambda: "Third story" in titles())
+        assert app.current.path == reading  # the cursor stayed on the article being read
+        write_article(library, "two.md", "Second story, updated", tags="[[Alpha]]")
+        assert await _until(pilot, lambda: "Second story, updated" in titles())
+        (library / "one.md").unlink()
+        assert await _until(pilot, lambda: "First story" not in titles())
+        assert app.filter_text == "tag:alpha"  # the filter survived every reload
+        assert titles() == {"Second story, updated", "Third story"}

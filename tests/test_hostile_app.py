@@ -36,7 +36,7 @@ async def test_walk_every_article(hostile, tmp_path: Path) -> None:
     root, expected = hostile
     app = ReaderApp(root, data_dir=tmp_path / "state", read_after=3600)
     async with app.run_test(size=(160, 50)) as pilot:
-        await app.workers.wait_for_complete()
+        await app.wait_until_idle()
         await pilot.pause()
         article_list = app.query_one(ArticleList)
         view = app.query_one(ArticleView)

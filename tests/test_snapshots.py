@@ -27,7 +27,7 @@ def make_app(tmp_path: Path) -> ReaderApp:
 
 
 async def wait_loaded(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await pilot.app.wait_until_idle()
     await pilot.pause()
 
 

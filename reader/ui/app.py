@@ -9,6 +9,7 @@ in :mod:`reader.library` and :mod:`reader.state`.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -24,12 +25,16 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from reader.config import Config, load_config, load_settings, save_setting
+from reader.library import cache
+from reader.library.fulltext import FullTextIndex, open_index
 from reader.library.index import SORTS, Library
 from reader.library.model import Article
 from reader.library.query import parse_query
 from reader.library.related import related
 from reader.library.tagtree import TagNode, build_tag_tree, tag_term
 from reader.library.timeline import sparkline, timeline
+from reader.library.watch import apply as apply_changes
+from reader.library.watch import watch
 from reader.resources import resource_dir
 from reader.state import StateStore
 from reader.ui.article_list import ArticleList
@@ -131,9 +136,17 @@ class ReaderApp(App[int]):
         data_dir: Path | None = None,
         library: Library | None = None,
         read_after: float = READ_AFTER_SECONDS,
+        use_cache: bool = True,
+        live_reload: bool = True,
     ) -> None:
         super().__init__()
         self.read_after = read_after
+        self.use_cache = use_cache
+        self.live_reload = live_reload
+        self.full_text: FullTextIndex | None = None
+        self.background_status = ""
+        self._stop_watching = threading.Event()
+        self._watching = False
         self.root = Path(root)
         self.config = config if config is not None else load_config()
         self.requested_theme = theme
@@ -212,29 +225,81 @@ class ReaderApp(App[int]):
 
     @work(thread=True, exclusive=True, group="load")
     def load_library(self) -> None:
-        """Load in a thread so the first frame appears at once; cached libraries show first."""
+        """Load in a thread so the first frame appears at once.
+
+        The cached library shows first (no file is read for it), then a refresh brings it up
+        to date with the folder, re-parsing only new and changed files; a library seen for
+        the first time shows its first articles while the rest are still being parsed. Then
+        the full-text index catches up, and the folder is watched for changes.
+        """
         worker = get_current_worker()
-        try:
-            from reader.library import cache
-        except ImportError:  # pragma: no cover - the cache is optional
-            cache = None  # type: ignore[assignment]
-        if cache is not None:
-            cached = cache.load_cached(self.root)
-            if cached is not None and not worker.is_cancelled:
-                self.call_from_thread(self.set_library, cached)
+        cached = cache.load_cached(self.root) if self.use_cache else None
+        if cached is not None and not worker.is_cancelled:
+            self.call_from_thread(self.set_library, cached)
 
-            def progress(done: int, total: int) -> None:
-                if not worker.is_cancelled:
-                    self.call_from_thread(self._show_progress, done, total)
+        def progress(done: int, total: int) -> None:
+            if not worker.is_cancelled:
+                self.call_from_thread(self._set_background, f"indexing {done:,} of {total:,} files")
 
-            library = cache.refresh(self.root, cached, progress=progress)
-        else:
-            library = Library.load(self.root)
-        if not worker.is_cancelled:
+        def on_batch(partial: Library) -> None:
+            if cached is None and not worker.is_cancelled:
+                self.call_from_thread(self.set_library, partial)
+
+        library = cache.refresh(self.root, cached, progress, on_batch, use_cache=self.use_cache)
+        if worker.is_cancelled:
+            return
+        if library is not self.library:
             self.call_from_thread(self.set_library, library)
+        self.call_from_thread(self._set_background, "")
+        self._sync_full_text(library)
+        if self.live_reload and not self._watching and not worker.is_cancelled:
+            self._watching = True
+            self.call_from_thread(self.watch_library)
 
-    def _show_progress(self, done: int, total: int) -> None:
-        self._show_status(Text(f"Indexing {done:,} of {total:,} files…", style="italic"))
+    def _sync_full_text(self, library: Library) -> None:
+        """Attach and update the body-text index (runs in a worker thread)."""
+        if self.full_text is None:
+            self.full_text = open_index(self.root, use_cache=self.use_cache)
+        self.full_text.attach(library)
+        if len(library) > 2000:
+            self.call_from_thread(self._set_background, "indexing article text")
+        report = self.full_text.sync(library)
+        self.call_from_thread(self._full_text_ready, library, report.error)
+
+    def _full_text_ready(self, library: Library, error: str | None) -> None:
+        self._set_background("")
+        if error:
+            self.notify(f"Full-text search is limited: {error}", severity="warning", markup=False)
+        if library is self.library and parse_query(self.filter_text).has_text:
+            self.apply_filter(keep=self._current_path())
+
+    @work(thread=True, exclusive=True, group="watch")
+    def watch_library(self) -> None:
+        """Live reload: new, changed and deleted files show up while the app runs."""
+        for changes in watch(self.root, stop_event=self._stop_watching):
+            current = self.library
+            try:
+                library = apply_changes(self.root, current, changes)
+            except Exception as error:  # a failed refresh must not end live reload
+                self.call_from_thread(self.notify, f"Reload failed: {error}", severity="warning", markup=False)
+                continue
+            if library is not current:
+                if self.full_text is not None:
+                    self.full_text.attach(library)
+                    self.full_text.sync(library)
+                self.call_from_thread(self.set_library, library)
+
+    async def wait_until_idle(self) -> None:
+        """Wait for loading, indexing and lookups (not the file watcher, which never ends).
+
+        For tests and benchmarks, which need the library fully loaded before they look.
+        """
+        while busy := [w for w in self.workers if w.group != "watch" and not w.is_finished]:
+            await self.workers.wait_for_complete(busy)
+
+    def _set_background(self, text: str) -> None:
+        self.background_status = text
+        self._update_topbar()
 
     def set_library(self, library: Library) -> None:
         """Show a new library snapshot, keeping the filter, sort and cursor."""
@@ -288,16 +353,17 @@ class ReaderApp(App[int]):
         keep_id = library.by_path.get(keep) if keep else None
         article_list.set_ids(result.ids, keep=keep_id)
         elapsed = (time.perf_counter() - started) * 1000
-        self._show_filter_status(len(result.ids), len(library), result.errors, elapsed)
+        sort = "relevance" if self.sort == "date" and query.has_text else self.sort
+        self._show_filter_status(len(result.ids), len(library), result.errors, elapsed, sort)
         self.update_tags(result.ids)
         self.update_timeline()
         if not result.ids:
             self.show_article(None)
 
-    def _show_filter_status(self, shown: int, total: int, errors: list[str], elapsed_ms: float) -> None:
+    def _show_filter_status(self, shown: int, total: int, errors: list[str], elapsed_ms: float, sort: str) -> None:
         text = Text()
         text.append(f"{shown:,} of {total:,} articles", style="bold")
-        text.append(f" · sort: {self.sort}", style="dim")
+        text.append(f" · sort: {sort}", style="dim")
         if errors:
             text.append("  ⚠ ", style="bold yellow")
             text.append("; ".join(errors), style="yellow")
@@ -338,6 +404,8 @@ class ReaderApp(App[int]):
                 text.append(f"  ·  {len(library.problems)} problem(s), press !", style="yellow")
             if self.store.notices:
                 text.append("  ·  bookmarks file was corrupt, see !", style="bold red")
+        if self.background_status:
+            text.append(f"  ·  {self.background_status}…", style="italic")
         self.query_one("#topbar", Static).update(text)
 
     def update_tags(self, ids: list[int]) -> None:
@@ -695,8 +763,15 @@ class ReaderApp(App[int]):
         self.load_library()
 
     async def action_quit(self) -> None:
+        self._stop_watching.set()
         self.store.flush()
         self.exit(0)
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+        self.store.flush()
+        if self.full_text is not None:
+            self.full_text.close()
 
     # -- helpers for the palette ---------------------------------------------------------------
 
