@@ -80,7 +80,7 @@ class FindInput(Input):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close find", show=True),
-        Binding("shift+enter,ctrl+p", "previous", "Previous match", show=True),
+        Binding("shift+enter", "previous", "Previous match", show=True),
     ]
 
     async def action_close(self) -> None:
