@@ -442,6 +442,12 @@ async def test_find_in_article(tmp_path: Path) -> None:
         await pilot.press("shift+enter")
         await pilot.pause()
         assert view.find_index == 0
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert view.find_index == 2
+        await pilot.press("up")
+        await pilot.pause()
+        assert view.find_index == 1
         await pilot.press("escape")
         await pilot.pause()
         assert not find.display

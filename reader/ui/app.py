@@ -80,8 +80,14 @@ class FindInput(Input):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close find", show=True),
-        Binding("shift+enter", "previous", "Previous match", show=True),
+        # Many terminals send shift+enter as plain enter: up/down work everywhere.
+        Binding("shift+enter,up", "previous", "Previous match", show=True),
+        Binding("down", "next", "Next match", show=False),
     ]
+
+    def action_next(self) -> None:
+        self.app.query_one(ArticleView).find_next()
+        self.app.call_later(self.app.update_find_status)  # type: ignore[attr-defined]
 
     async def action_close(self) -> None:
         await self.app.run_action("close_find")

@@ -39,7 +39,7 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
         "Finding",
         (
             ("/", "filter the library (the filter stays when you press escape)"),
-            ("ctrl+f", "find in the open article; enter / shift+enter next / previous"),
+            ("ctrl+f", "find in the open article; enter or ↓ next, shift+enter or ↑ previous"),
             ("s", "cycle the sort: date → title → source"),
             ("B", "bookmarked articles only (toggle)"),
             ("U", "unread articles only (toggle)"),
