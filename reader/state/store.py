@@ -512,6 +512,8 @@ class StateStore:
         agrees with the per-row star the UI draws.
         """
         articles = articles if isinstance(articles, list | tuple) else list(articles)
+        if not len(self._doc.bookmarks):
+            return set()
         self.resolve(articles)
         find = self._doc.bookmarks.find_article
         return {article.path for article in articles if find(article) is not None}
@@ -532,6 +534,8 @@ class StateStore:
         articles = articles if isinstance(articles, list | tuple) else list(articles)
         with self._mutex:
             table = self._doc.reading
+            if not len(table):
+                return set()
             for entry, article in match(list(table), articles):
                 if article is not None:
                     self._relocate("reading", table, entry, article)

@@ -241,7 +241,7 @@ class ReaderApp(App[int]):
         worker = get_current_worker()
         cached = cache.load_cached(self.root) if self.use_cache else None
         if cached is not None and not worker.is_cancelled:
-            self.call_from_thread(self.set_library, cached)
+            self._publish(cached)
 
         def progress(done: int, total: int) -> None:
             if not worker.is_cancelled:
@@ -249,13 +249,13 @@ class ReaderApp(App[int]):
 
         def on_batch(partial: Library) -> None:
             if cached is None and not worker.is_cancelled:
-                self.call_from_thread(self.set_library, partial)
+                self._publish(partial)
 
         library = cache.refresh(self.root, cached, progress, on_batch, use_cache=self.use_cache)
         if worker.is_cancelled:
             return
         if library is not self.library:
-            self.call_from_thread(self.set_library, library)
+            self._publish(library)
         self.call_from_thread(self._set_background, "")
         self._sync_full_text(library)
         if self.live_reload and not self._watching and not worker.is_cancelled:
@@ -293,7 +293,7 @@ class ReaderApp(App[int]):
                 if self.full_text is not None:
                     self.full_text.attach(library)
                     self.full_text.sync(library)
-                self.call_from_thread(self.set_library, library)
+                self._publish(library)
 
     async def wait_until_idle(self) -> None:
         """Wait for loading, indexing and lookups (not the file watcher, which never ends).
@@ -307,26 +307,38 @@ class ReaderApp(App[int]):
         self.background_status = text
         self._update_topbar()
 
-    def set_library(self, library: Library) -> None:
-        """Show a new library snapshot, keeping the filter, sort and cursor."""
+    def set_library(self, library: Library, marks: tuple[set[int], set[int]] | None = None) -> None:
+        """Show a new library snapshot, keeping the filter, sort and cursor.
+
+        ``marks`` (bookmarked ids, read ids) is worked out by the loading worker, because
+        matching the reading state against 100,000 articles takes a noticeable moment.
+        """
         self.library = library
         self._folded_titles = self._folded_tags = None
         self.query_one(ArticleList).articles = library.articles
-        self._refresh_state_sets()
+        self.bookmarked_ids, self.read_ids = marks if marks is not None else self.state_marks(library)
+        self.query_one(ArticleList).set_marks(bookmarked=self.bookmarked_ids, read=self.read_ids)
         self.apply_filter(keep=self._current_path())
         self._update_topbar()
+
+    def _publish(self, library: Library) -> None:
+        """From a worker thread: hand a new snapshot, with its marks, to the UI."""
+        self.call_from_thread(self.set_library, library, self.state_marks(library))
 
     def _current_path(self) -> str | None:
         return self.current.path if self.current is not None else None
 
-    def _refresh_state_sets(self) -> None:
-        library = self.library
-        if library is None:
-            return
+    def state_marks(self, library: Library) -> tuple[set[int], set[int]]:
+        """Ids of the bookmarked and of the read articles (follows renamed and moved files)."""
         by_path = library.by_path
-        self.bookmarked_ids = {by_path[p] for p in self.store.bookmarked_paths(library.articles) if p in by_path}
-        self.read_ids = {by_path[p] for p in self.store.read_paths(library.articles) if p in by_path}
-        self.query_one(ArticleList).set_marks(bookmarked=self.bookmarked_ids, read=self.read_ids)
+        bookmarked = {by_path[p] for p in self.store.bookmarked_paths(library.articles) if p in by_path}
+        read = {by_path[p] for p in self.store.read_paths(library.articles) if p in by_path}
+        return bookmarked, read
+
+    def _refresh_state_sets(self) -> None:
+        if self.library is not None:
+            self.bookmarked_ids, self.read_ids = self.state_marks(self.library)
+            self.query_one(ArticleList).set_marks(bookmarked=self.bookmarked_ids, read=self.read_ids)
 
     # -- filtering ------------------------------------------------------------------------
 
