@@ -498,9 +498,9 @@ async def test_read_state_and_unread_filter(tmp_path: Path) -> None:
     app = ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        await pilot.pause(0.2)
         first = app.current
-        assert first is not None and app.store.is_read(first)
+        assert first is not None
+        assert await _until(pilot, lambda: app.store.is_read(first))
         await pilot.press("U")
         await pilot.pause()
         ids = app.query_one(ArticleList).ids
