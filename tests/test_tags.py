@@ -91,3 +91,12 @@ def test_short_label() -> None:
     assert short_label("victim.country.name=China") == "country: China"
     assert short_label("cve=CVE-2021-1") == "cve: CVE-2021-1"
     assert short_label("Ransomware") == "Ransomware"
+
+
+def test_facet_names_must_look_like_names() -> None:
+    from reader.library.tags import clean_tag
+
+    # a scraped Windows registry line in the corpus: [["1001"=dword:00000003]]
+    assert clean_tag('"1001"=dword:00000003') == ""
+    assert clean_tag("action.malware.name=Conti") == "action.malware.name=Conti"
+    assert clean_tag("victim.country.name=South Korea") == "victim.country.name=South Korea"

@@ -19,6 +19,7 @@ MAX_TAG_LENGTH = 200
 
 _SPACES = re.compile(r"\s+")
 _JUNK = re.compile(r"^[\W_]*$")
+_FACET = re.compile(r"^[A-Za-z][\w. -]*$")
 
 # Tag sections whose lines are bare values (a URL, an IP, a hash), named by their heading.
 _SECTION_FACETS = {
@@ -99,6 +100,9 @@ def _clean_tag(raw: object) -> str:
             return ""
         if not facet:
             return value
+        if not _FACET.match(facet):
+            # ``"1001"=dword:00000003``: a scraped registry line, not a facet.
+            return ""
         return f"{facet}={value}"
     if "/" in tag:
         parts = [part.strip() for part in tag.split("/")]
