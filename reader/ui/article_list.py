@@ -15,34 +15,24 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.library.model import Article
+from reader.ui.cursor_view import CursorView
 
 DATE_FORMAT = "%d %b %Y"
 DATE_WIDTH = 11
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(CursorView, can_focus=True):
     """Rows of title, source and date for a list of article ids, with a cursor.
 
     The app sets :attr:`articles` (the whole library) and calls :meth:`set_ids` with the
     filtered, sorted ids; the widget never looks at files or queries.
     """
 
-    BINDINGS = [
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home,g", "first", "Top", show=False),
-        Binding("end,G", "last", "Bottom", show=False),
-        Binding("ctrl+d", "page(1)", "Page down", show=False),
-        Binding("ctrl+u", "page(-1)", "Page up", show=False),
-        Binding("enter", "select", "Read", show=False),
-    ]
+    BINDINGS = [Binding("enter", "select", "Read", show=False)]
 
     COMPONENT_CLASSES = {
         "article-list--cursor",
@@ -76,9 +66,6 @@ class ArticleList(ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
-    """Index into the current ids of the highlighted row."""
-
     class Highlighted(Message):
         """The cursor moved to another article (or to none: ``article_id`` is ``None``)."""
 
@@ -107,7 +94,7 @@ class ArticleList(ScrollView, can_focus=True):
     def set_ids(self, ids: list[int], *, keep: int | None = None) -> None:
         """Show these article ids; keep the cursor on article ``keep`` if it is still listed."""
         self.ids = ids
-        self.virtual_size = Size(self.size.width, len(ids))
+        self.rows_changed()
         position = 0
         if keep is not None and ids:
             try:
@@ -138,55 +125,28 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- cursor ---------------------------------------------------------------------------
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.ids) - 1)) if self.ids else 0
+    @property
+    def row_count(self) -> int:
+        return len(self.ids)
 
-    def watch_cursor(self, old: int, new: int) -> None:
-        self._scroll_cursor_into_view()
-        self.refresh()
+    def watch_cursor(self) -> None:
+        super().watch_cursor()
         article_id = self.current_id
         if article_id != self._last_posted:
             self._last_posted = article_id
             self.post_message(self.Highlighted(article_id))
-
-    def _scroll_cursor_into_view(self) -> None:
-        height = self.scrollable_content_region.height or 1
-        top = int(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
-
-    def action_cursor_down(self) -> None:
-        self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        self.cursor -= 1
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = len(self.ids) - 1
-
-    def action_page(self, direction: int) -> None:
-        self.cursor += direction * max(1, self.scrollable_content_region.height - 1)
 
     def action_select(self) -> None:
         if self.current_id is not None:
             self.post_message(self.Selected(self.current_id))
 
     async def _on_click(self, event: events.Click) -> None:
-        row = int(self.scroll_y) + event.y
-        if 0 <= row < len(self.ids):
+        row = self.row_at(event)
+        if row is not None:
             was = self.cursor
             self.cursor = row
             if event.chain > 1 or was == row:
                 self.post_message(self.Selected(self.ids[row]))
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.ids))
-        self._scroll_cursor_into_view()
 
     # -- rendering ------------------------------------------------------------------------
 

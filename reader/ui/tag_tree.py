@@ -14,13 +14,11 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.library.tagtree import FLAT_GROUP, TagNode
+from reader.ui.cursor_view import CursorView
 
 
 @dataclass(slots=True)
@@ -29,16 +27,10 @@ class _Row:
     depth: int
 
 
-class TagTree(ScrollView, can_focus=True):
+class TagTree(CursorView, can_focus=True):
     """Tags with counts. ``enter`` on a tag toggles it in the filter; on a group, folds it."""
 
     BINDINGS = [
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home,g", "first", "Top", show=False),
-        Binding("end,G", "last", "Bottom", show=False),
-        Binding("ctrl+d", "page(1)", "Page down", show=False),
-        Binding("ctrl+u", "page(-1)", "Page up", show=False),
         Binding("enter", "activate", "Toggle tag", show=True),
         Binding("right,l", "expand", "Expand", show=False),
         Binding("left,h", "collapse", "Collapse", show=False),
@@ -73,8 +65,6 @@ class TagTree(ScrollView, can_focus=True):
         & > .tag-tree--special { color: $text-accent; }
     }
     """
-
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     class Toggled(Message):
         """The user toggled a filter term (a tag, or a special entry like bookmarks)."""
@@ -141,7 +131,7 @@ class TagTree(ScrollView, can_focus=True):
 
         walk(self.root, 0)
         self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows))
+        self.rows_changed()
         position = self.cursor
         if keep is not None:
             for index, row in enumerate(rows):
@@ -159,32 +149,9 @@ class TagTree(ScrollView, can_focus=True):
 
     # -- cursor and actions ---------------------------------------------------------------
 
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
-
-    def watch_cursor(self) -> None:
-        height = self.scrollable_content_region.height or 1
-        top = int(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
-        self.refresh()
-
-    def action_cursor_down(self) -> None:
-        self.cursor += 1
-
-    def action_cursor_up(self) -> None:
-        self.cursor -= 1
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = len(self.rows) - 1
-
-    def action_page(self, direction: int) -> None:
-        self.cursor += direction * max(1, self.scrollable_content_region.height - 1)
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def action_activate(self) -> None:
         node = self.current_node
@@ -218,13 +185,10 @@ class TagTree(ScrollView, can_focus=True):
         self._flatten(keep=node.node_id)
 
     async def _on_click(self, event: events.Click) -> None:
-        row = int(self.scroll_y) + event.y
-        if 0 <= row < len(self.rows):
+        row = self.row_at(event)
+        if row is not None:
             self.cursor = row
             self.action_activate()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.rows))
 
     # -- rendering ------------------------------------------------------------------------
 
