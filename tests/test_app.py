@@ -5,8 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from reader.library.index import Library
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
@@ -17,11 +15,6 @@ from reader.ui.tag_tree import TagTree
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 SIZE = (160, 50)
 
-
-@pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / name.lower()))
 
 
 def make_app(root: Path = SAMPLE, tmp_path: Path | None = None) -> ReaderApp:

@@ -7,18 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from reader.ui.app import ReaderApp
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 SIZE = (160, 50)
 
-
-@pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-        monkeypatch.setenv(name, str(tmp_path / name.lower()))
 
 
 def make_app(tmp_path: Path) -> ReaderApp:
