@@ -196,6 +196,45 @@ def phase_filters(root: Path, runs: int) -> dict[str, object]:
     }
 
 
+def phase_fulltext(root: Path, runs: int) -> dict[str, object]:
+    """Body-text search through the FTS5 index: sync time, then word queries as typed."""
+    import random
+    import re
+
+    from reader.library import cache
+    from reader.library.fulltext import FullTextIndex
+
+    library = cache.load_cached(root)
+    assert library is not None
+    index = FullTextIndex.for_library(root)
+    started = time.perf_counter()
+    index.attach(library)
+    report = index.sync(library)
+    sync_s = time.perf_counter() - started
+    rng = random.Random(7)
+    words: set[str] = set()
+    for i in rng.sample(range(len(library)), 200):
+        body = library.read(library.articles[i])[0].body
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]{5,}", body))
+    terms = rng.sample(sorted(words), min(runs, len(words)))
+    times: list[float] = []
+    hits: list[int] = []
+    for term in terms:
+        started = time.perf_counter()
+        result = library.search(term)
+        times.append(time.perf_counter() - started)
+        hits.append(len(result.ids))
+    index.close()
+    return {
+        "sync_s": sync_s,
+        "added": report.added,
+        "unchanged": report.unchanged,
+        "query": _percentiles(times),
+        "median_hits": statistics.median(hits),
+        **_rss_mb(),
+    }
+
+
 def phase_switch(root: Path, runs: int) -> dict[str, object]:
     from reader.library import cache
 
@@ -286,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
             "app": lambda: phase_app(args.root, args.spawned_at),
             "filters": lambda: phase_filters(args.root, args.runs),
             "switch": lambda: phase_switch(args.root, min(args.runs, 20)),
+            "fulltext": lambda: phase_fulltext(args.root, args.runs),
         }
         print(json.dumps(phases[args.phase]()))
         return 0
@@ -317,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     results["app"] = app_runs[0] if "skipped" in app_runs[0] else min(app_runs, key=lambda r: float(r["from_spawn_s"]))  # type: ignore[arg-type]
     results["filters"] = child("filters", root, "--runs", str(args.runs))
     results["switch"] = child("switch", root, "--runs", str(args.runs))
+    results["fulltext"] = child("fulltext", root, "--runs", str(args.runs))
 
     print(table(results, cold_ok, args.n))
     print(f"\nmachine: {machine()}")
@@ -389,6 +430,20 @@ def table(results: dict[str, dict[str, object]], cold_ok: bool, n: int) -> str:
     rows.append(
         ("sidebar counts for a filtered result (`tag_counts(ids)`)", f"{ms(float(stats['median']))} median", "", "")
     )  # type: ignore[index]
+    fulltext = r.get("fulltext")
+    if fulltext:
+        kind = "first build" if int(fulltext["added"]) else "nothing changed"  # type: ignore[call-overload]
+        rows.append((f"full-text index sync ({kind})", ms(float(fulltext["sync_s"])), "", ""))  # type: ignore[arg-type]
+        stats = fulltext["query"]  # type: ignore[assignment]
+        median, p95, first = float(stats["median"]), float(stats["p95"]), float(stats["first"])  # type: ignore[index]
+        rows.append(
+            (
+                "full-text query, a body word (`Library.search` + FTS5; median / p95 / first)",
+                f"{ms(median)} / {ms(p95)} / {ms(first)}",
+                "≤ 50 ms median",
+                verdict(median <= GOALS["filter"]),
+            )
+        )
     switch = r["switch"]
     if "skipped" in switch:
         rows.append(("article switch", f"skipped: {switch['skipped']}", "", ""))
