@@ -571,3 +571,30 @@ def test_dates_from_every_layout_are_aware(sample_root: Path) -> None:
     assert parse("---\ndate: 2022-01-01 10:00:00+05:00\n---\n").date == datetime(
         2022, 1, 1, 10, tzinfo=timezone(timedelta(hours=5))
     )
+
+
+def test_link_with_balanced_parentheses() -> None:
+    from reader.library.parse import parse_text
+
+    text = (
+        "# T\n\n## Information:\n+ Link: [article](https://en.wikipedia.org/wiki/Conti_(ransomware))\n\n"
+        "## Article:\nBody\n"
+    )
+    article = parse_text(text, "a.md").article
+    assert article is not None
+    assert article.link == "https://en.wikipedia.org/wiki/Conti_(ransomware)"
+
+
+def test_cap_does_not_split_a_utf8_character(tmp_path) -> None:
+    from reader.library import parse as parse_module
+    from reader.library.scan import read_file, walk
+
+    cap = parse_module.MAX_PARSE_BYTES
+    # "é" is two bytes; place one so that it straddles the cap
+    body = b"# Big\n\n" + b"a" * (cap - 8) + "é".encode() * 10
+    (tmp_path / "big.md").write_bytes(body)
+    entries, _ = walk(tmp_path)
+    result = read_file(entries[0])
+    reasons = [problem.reason for problem in result.problems]
+    assert not any("UTF-8" in reason for reason in reasons), reasons
+    assert any("only the first" in reason for reason in reasons)

@@ -41,7 +41,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\ud800-\udfff]")
 _TAG_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 _INFO_LINE = re.compile(r"^[+*-]\s+([A-Za-z][\w ]{0,30}?)\s*:\s*(.*)$")
 # Control characters end a URL: an ESC inside a "link" is a terminal escape, not an address.
-_MD_LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>\x00-\x1f\x7f\ud800-\udfff]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# The URL may hold balanced parentheses, as Wikipedia's do: (…/Conti_(ransomware)).
+_URL_CHAR = r"[^()\s<>\x00-\x1f\x7f\ud800-\udfff]"
+_MD_LINK = re.compile(
+    rf"\[[^\]]*\]\(\s*<?((?:{_URL_CHAR}|\({_URL_CHAR}*\))+)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
 _URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"\x00-\x1f\x7f\ud800-\udfff]+")
 _LINK_SCHEMES = ("http", "https")
 """A link is something the user opens in a browser: ``javascript:``, ``file:``, ``data:`` never are."""

@@ -129,7 +129,12 @@ def read_file(entry: FileEntry) -> ParseResult:
                     size = max(os.fstat(fd).st_size, len(data))
                 except OSError:
                     size = len(data)
-                data = data[:MAX_PARSE_BYTES]
+                cut = MAX_PARSE_BYTES
+                # Cut before a UTF-8 character that straddles the cap, not through it (which
+                # would read as a spurious "invalid UTF-8" warning).
+                while cut > MAX_PARSE_BYTES - 4 and data[cut] & 0xC0 == 0x80:
+                    cut -= 1
+                data = data[:cut]
             else:
                 size = len(data)
         finally:
