@@ -587,3 +587,21 @@ async def test_live_reload_adds_changes_and_removes(tmp_path: Path) -> None:
         assert await _until(pilot, lambda: "First story" not in titles())
         assert app.filter_text == "tag:alpha"  # the filter survived every reload
         assert titles() == {"Second story, updated", "Third story"}
+
+
+async def test_first_index_keeps_the_newest_article_on_top(tmp_path: Path) -> None:
+    """While a library is indexed for the first time, the cursor follows the top of the list."""
+    from reader.library.index import Library as LibraryClass
+
+    full = LibraryClass.load(SAMPLE)
+    older = [a for a in full.articles if a.date and a.date.year == 2021]
+    partial = LibraryClass(full.root, older)
+    app = ReaderApp(SAMPLE, data_dir=tmp_path / "state", library=partial)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.set_library(partial, streaming=True)
+        await pilot.pause()
+        app.set_library(full)
+        await pilot.pause()
+        newest = full.articles[full.search("").ids[0]]
+        assert app.current is not None and app.current.path == newest.path

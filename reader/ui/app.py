@@ -153,6 +153,7 @@ class ReaderApp(App[int]):
         self.background_status = ""
         self._stop_watching = threading.Event()
         self._watching = False
+        self._streamed = False
         self.root = Path(root)
         self.config = config if config is not None else load_config()
         self.requested_theme = theme
@@ -253,7 +254,7 @@ class ReaderApp(App[int]):
 
         def on_batch(partial: Library) -> None:
             if cached is None and not worker.is_cancelled:
-                self._publish(partial)
+                self._publish(partial, streaming=True)
 
         library = cache.refresh(self.root, cached, progress, on_batch, use_cache=self.use_cache)
         if worker.is_cancelled:
@@ -319,23 +320,32 @@ class ReaderApp(App[int]):
         self.background_status = text
         self._update_topbar()
 
-    def set_library(self, library: Library, marks: tuple[set[int], set[int]] | None = None) -> None:
+    def set_library(
+        self, library: Library, marks: tuple[set[int], set[int]] | None = None, *, streaming: bool = False
+    ) -> None:
         """Show a new library snapshot, keeping the filter, sort and cursor.
 
         ``marks`` (bookmarked ids, read ids) is worked out by the loading worker, because
         matching the reading state against 100,000 articles takes a noticeable moment.
+        ``streaming``: the library is still being indexed for the first time; while the user
+        has not moved off the first row, the cursor follows the top of the list (the newest
+        article so far) instead of the article it happened to start on.
         """
+        keep = self._current_path()
+        if self._streamed and self.query_one(ArticleList).cursor == 0:
+            keep = None
+        self._streamed = streaming
         self.library = library
         self._folded_titles = self._folded_tags = None
         self.query_one(ArticleList).articles = library.articles
         self.bookmarked_ids, self.read_ids = marks if marks is not None else self.state_marks(library)
         self.query_one(ArticleList).set_marks(bookmarked=self.bookmarked_ids, read=self.read_ids)
-        self.apply_filter(keep=self._current_path())
+        self.apply_filter(keep=keep)
         self._update_topbar()
 
-    def _publish(self, library: Library) -> None:
+    def _publish(self, library: Library, *, streaming: bool = False) -> None:
         """From a worker thread: hand a new snapshot, with its marks, to the UI."""
-        self.call_from_thread(self.set_library, library, self.state_marks(library))
+        self.call_from_thread(self.set_library, library, self.state_marks(library), streaming=streaming)
 
     def _current_path(self) -> str | None:
         return self.current.path if self.current is not None else None
