@@ -176,6 +176,14 @@ def _state(root: Path):
     return store
 
 
+def print_json(data: object) -> None:
+    """JSON on stdout: indented for a person at a terminal, compact (and 10× faster, through
+    the C encoder) when a script reads it."""
+    indent = 1 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent))
+    sys.stdout.write("\n")
+
+
 def cmd_list(argv: Sequence[str]) -> int:
     args = _list_parser().parse_args(argv)
     root = resolve_library(args.path)
@@ -201,8 +209,7 @@ def cmd_list(argv: Sequence[str]) -> int:
     articles = [library.articles[i] for i in result.ids]
     if args.json:
         data = [a.to_json(bookmarked=library.by_path[a.path] in bookmarked) for a in articles]
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        print_json(data)
         return 0
     width = shutil.get_terminal_size((120, 24)).columns
     if not articles:
@@ -237,8 +244,7 @@ def cmd_tags(argv: Sequence[str]) -> int:
             facet, value = split_facet(row.name)
             data.append({"tag": row.name, "facet": facet or None, "value": value, "count": row.count})
         data.sort(key=lambda d: (d["facet"] is not None, d["facet"] or "", -int(d["count"]), str(d["tag"]).lower()))
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        print_json(data)
         return 0
     flat = [row for row in rows if "=" not in row.name]
     facets: dict[str, list[tuple[str, int]]] = {}
@@ -288,8 +294,7 @@ def cmd_bookmarks(argv: Sequence[str]) -> int:
             }
             for bookmark, article in pairs
         ]
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        print_json(data)
         return 0
     if not pairs:
         print("No bookmarks yet: press b on an article in reader to add one.")
