@@ -605,3 +605,20 @@ async def test_first_index_keeps_the_newest_article_on_top(tmp_path: Path) -> No
         await pilot.pause()
         newest = full.articles[full.search("").ids[0]]
         assert app.current is not None and app.current.path == newest.path
+
+
+async def test_very_long_article_is_rendered_in_full(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    library.mkdir()
+    paragraphs = "\n\n".join(f"Paragraph {n} of a very long article, with *emphasis*." for n in range(6000))
+    (library / "long.md").write_text(f"# A very long article\n\n{paragraphs}\n\nTHE-END-MARKER\n", encoding="utf-8")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        view = app.query_one(ArticleView)
+        assert len(app.current.body) > 200_000
+        await app.wait_until_idle()
+        await pilot.pause()
+        text = "\n".join(view.document.plain)
+        assert "THE-END-MARKER" in text and "rendering the rest" not in text
+        assert "Paragraph 5999 of a very long article" in text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlparse
@@ -40,6 +41,7 @@ from reader.state import StateStore
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.commands import ArticleCommands, ReaderCommands, TagCommands
+from reader.ui.markdown_render import RenderedDoc
 from reader.ui.screens import BookmarkRow, BookmarksScreen, HelpScreen, NamePrompt, ProblemsScreen
 from reader.ui.tag_tree import TagTree
 
@@ -47,6 +49,8 @@ READ_AFTER_SECONDS = 1.5
 """An article counts as read once it has been open this long (not when skimmed past)."""
 
 RELATED_COUNT = 5
+LARGE_BODY = 200_000
+"""Bodies longer than this (characters) are rendered in a worker, after a quick preview."""
 BOOKMARKED_TERM = "is:bookmarked"
 UNREAD_TERM = "is:unread"
 
@@ -539,8 +543,16 @@ class ReaderApp(App[int]):
         stub = library.articles[article_id]
         article, problems = library.read(stub)
         self.current, self.current_id = article, article_id
-        words = parse_query(self.filter_text).words
-        view.show(article, scroll_y=self.store.scroll_of(article), highlight=" ".join(words) or None)
+        highlight = " ".join(parse_query(self.filter_text).words) or None
+        scroll_y = self.store.scroll_of(article)
+        if len(article.body) > LARGE_BODY and view.wrap_width > 0:
+            # Show the opening at once; render the whole (up to 4 MB) in a worker thread.
+            opening = article.body[: LARGE_BODY // 2].rsplit("\n", 1)[0]
+            preview = replace(article, body=f"{opening}\n\n*… rendering the rest of this long article …*")
+            view.show(preview, highlight=highlight)
+            self._render_long(article, article_id, view.wrap_width, scroll_y, highlight)
+        else:
+            view.show(article, scroll_y=scroll_y, highlight=highlight)
         for problem in problems:
             if problem.skipped:
                 self.notify(str(problem), severity="warning", markup=False)
@@ -576,6 +588,20 @@ class ReaderApp(App[int]):
     def action_related(self, n: int) -> None:
         if 0 < n <= len(self.related_ids):
             self.jump_to_article(self.related_ids[n - 1])
+
+    @work(thread=True, exclusive=True, group="render")
+    def _render_long(
+        self, article: Article, article_id: int, width: int, scroll_y: int, highlight: str | None
+    ) -> None:
+        body = self.query_one(ArticleView).render_body(article.body, width)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._show_long, article, article_id, body, scroll_y, highlight)
+
+    def _show_long(
+        self, article: Article, article_id: int, body: RenderedDoc, scroll_y: int, highlight: str | None
+    ) -> None:
+        if self.current_id == article_id and self.current is article:
+            self.query_one(ArticleView).show(article, scroll_y=scroll_y, highlight=highlight, rendered_body=body)
 
     def _mark_current_read(self) -> None:
         if self.current is None or self.current_id is None:

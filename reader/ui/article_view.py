@@ -239,6 +239,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._searchable: tuple[str, list[int]] | None = None
         self._scroll_timer: Timer | None = None
         self._reported: tuple[str, int] | None = None
+        self._prerendered: tuple[str, int, MarkdownStyles, RenderedDoc] | None = None
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -272,12 +273,23 @@ class ArticleView(ScrollView, can_focus=True):
         """0-based index of the current match, ``-1`` when there is none (show ``index + 1``)."""
         return self._find_index
 
-    def show(self, article: Article | None, *, scroll_y: int = 0, highlight: str | None = None) -> None:
+    def show(
+        self,
+        article: Article | None,
+        *,
+        scroll_y: int = 0,
+        highlight: str | None = None,
+        rendered_body: RenderedDoc | None = None,
+    ) -> None:
         """Show ``article`` (``None``: a friendly placeholder) scrolled to ``scroll_y``.
 
         ``highlight`` is a whitespace-separated list of words to highlight (search terms).
         Any :meth:`find` in progress is cleared: it belonged to the previous article.
+        ``rendered_body`` is the body already rendered by :meth:`render_body` (in a worker
+        thread, for very long articles); it is used when the width and styles still match.
         """
+        if rendered_body is not None and article is not None:
+            self._prerendered = (article.body, rendered_body.width, self._styles, rendered_body)
         self._article = article
         self._message = NO_ARTICLE_MESSAGE if article is None else None
         self._terms = _words_regex(highlight or "")
@@ -285,6 +297,16 @@ class ArticleView(ScrollView, can_focus=True):
         self._reported = (article.path, max(0, scroll_y)) if article is not None else None
         self._pending_scroll = max(0, scroll_y)
         self._rebuild()
+
+    @property
+    def wrap_width(self) -> int:
+        """The width bodies are wrapped to (0 before the first layout)."""
+        return self._wrap_width()
+
+    def render_body(self, text: str, width: int) -> RenderedDoc:
+        """Render a body as :meth:`show` would, without touching the widget: safe to call from a
+        worker thread, so a very long article can be prepared off the UI thread."""
+        return render_markdown(text, width, self._styles)
 
     def set_message(self, text: str) -> None:
         """Show a centred plain message instead of an article (e.g. "No articles match")."""
@@ -379,7 +401,10 @@ class ArticleView(ScrollView, can_focus=True):
             return render_runs([(self._message or "", meta["message"])], width, align="center")
         article = self._article
         header = self._render_header(article, width)
-        if article.body.strip():
+        pre = self._prerendered
+        if pre is not None and pre[0] is article.body and pre[1] == width and pre[2] == self._styles:
+            body = pre[3]
+        elif article.body.strip():
             body = render_markdown(article.body, width, self._styles)
         else:
             body = render_runs([(EMPTY_BODY_MESSAGE, meta["message"])], width)
