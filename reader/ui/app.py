@@ -570,7 +570,7 @@ class ReaderApp(App[int]):
         widget.display = bool(ids)
         if not ids:
             return
-        text = Text()
+        text = Text()  # one row per article (text-wrap: nowrap in the stylesheet): all five fit
         text.append("Related", style="bold")
         text.append("  press 1–5 to open\n", style="dim")
         for n, other in enumerate(ids, 1):
