@@ -162,9 +162,9 @@ class BookmarksScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="bookmarks-body"):
             yield Static(Text(f"Bookmarks ({len(self.rows)})", style="bold"), id="bookmarks-title")
-            yield OptionList(*self._options(), id="bookmarks-list")
             if not self.rows:
                 yield Static(Text("No bookmarks yet: press b on an article to add one.", style="italic"))
+            yield OptionList(*self._options(), id="bookmarks-list")
         yield Footer()
 
     def _options(self) -> list[Option]:
