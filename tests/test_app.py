@@ -472,7 +472,15 @@ async def test_saved_search_round_trip(tmp_path: Path) -> None:
     again = make_app(tmp_path=tmp_path)
     async with again.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        assert "⌕ phish" in [row.node.label for row in again.query_one(TagTree).rows]
+        tags = again.query_one(TagTree)
+        labels = [row.node.label for row in tags.rows]
+        assert "⌕ phish" in labels
+        tags.focus()
+        tags.cursor = labels.index("⌕ phish")
+        await pilot.press("d")
+        await pilot.pause()
+        assert again.store.saved_searches() == {}
+        assert "⌕ phish" not in [row.node.label for row in tags.rows]
 
 
 async def test_theme_is_remembered(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ from reader.ui.article_view import ArticleView
 from reader.ui.commands import ArticleCommands, ReaderCommands, TagCommands
 from reader.ui.markdown_render import RenderedDoc
 from reader.ui.screens import BookmarkRow, BookmarksScreen, HelpScreen, NamePrompt, ProblemsScreen
-from reader.ui.tag_tree import TagTree
+from reader.ui.tag_tree import SAVED_PREFIX, TagTree
 
 READ_AFTER_SECONDS = 1.5
 """An article counts as read once it has been open this long (not when skimmed past)."""
@@ -219,6 +219,8 @@ class ReaderApp(App[int]):
         for notice in self.store.notices:
             self.notify(notice, severity="error", timeout=15, markup=False)
         self.query_one("#find", FindInput).display = False
+        # Scroll positions are kept in memory between writes; save them now and then too.
+        self.set_interval(30, self.store.flush)
         self.query_one(ArticleList).focus()
         self._update_topbar()
         if self.library is not None:
@@ -478,7 +480,7 @@ class ReaderApp(App[int]):
         if searches:
             group = TagNode("Saved searches", "special/saved")
             for name, query in sorted(searches.items()):
-                group.children.append(TagNode(f"⌕ {name}", f"special/saved/{name}", term=f"saved:{query}"))
+                group.children.append(TagNode(f"⌕ {name}", f"{SAVED_PREFIX}{name}", term=f"saved:{query}"))
             specials.append(group)
         return build_tag_tree(counts, specials=specials)
 
@@ -511,6 +513,13 @@ class ReaderApp(App[int]):
             filter_input.value = "" if filter_input.value == query else query
             return
         self.toggle_term(event.term)
+
+    @on(TagTree.DeleteRequested)
+    def _delete_saved_search(self, event: TagTree.DeleteRequested) -> None:
+        name = event.node.node_id.removeprefix(SAVED_PREFIX)
+        if self.store.delete_search(name):
+            self.notify(f"Deleted the saved search {name!r}", timeout=3, markup=False)
+        self.update_tags(self.result_ids)
 
     # -- the current article ----------------------------------------------------------------
 

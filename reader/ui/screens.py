@@ -29,6 +29,7 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
             ("enter", "on a tag: toggle it in the filter · on an article: read it"),
             ("x", "on a tag: exclude it (-tag:) from the filter"),
             ("h l ← →", "fold / unfold a tag group"),
+            ("d", "on a saved search in the sidebar: delete it"),
             ("space pgdn pgup", "scroll the article, wherever the focus is"),
             ("n p", "next / previous article"),
             ("[ ]", "previous / next heading in the article"),

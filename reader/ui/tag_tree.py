@@ -20,6 +20,9 @@ from textual.strip import Strip
 from reader.library.tagtree import FLAT_GROUP, TagNode
 from reader.ui.cursor_view import CursorView
 
+SAVED_PREFIX = "special/saved/"
+"""Node ids of saved searches start with this; the rest is the search's name."""
+
 
 @dataclass(slots=True)
 class _Row:
@@ -34,6 +37,7 @@ class TagTree(CursorView, can_focus=True):
         Binding("enter", "activate", "Toggle tag", show=True),
         Binding("right,l", "expand", "Expand", show=False),
         Binding("left,h", "collapse", "Collapse", show=False),
+        Binding("d,delete", "delete", "Delete saved search", show=False),
     ]
 
     COMPONENT_CLASSES = {
@@ -71,6 +75,13 @@ class TagTree(CursorView, can_focus=True):
 
         def __init__(self, term: str) -> None:
             self.term = term
+            super().__init__()
+
+    class DeleteRequested(Message):
+        """The user asked to delete the entry under the cursor (a saved search)."""
+
+        def __init__(self, node: TagNode) -> None:
+            self.node = node
             super().__init__()
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -161,6 +172,11 @@ class TagTree(CursorView, can_focus=True):
             self.post_message(self.Toggled(node.term))
         elif node.children:
             self._set_open(node, not self._is_open(node, 0))
+
+    def action_delete(self) -> None:
+        node = self.current_node
+        if node is not None and node.node_id.startswith(SAVED_PREFIX):
+            self.post_message(self.DeleteRequested(node))
 
     def action_expand(self) -> None:
         node = self.current_node
