@@ -126,6 +126,8 @@ def phase_app(root: Path, spawned_at: float) -> dict[str, object]:
             filled = time.perf_counter()
             filled_wall = time.time()
             count = len(app.library or ())
+            # Peak memory counts the background work too: refresh, lazy indexes, full text.
+            await app.wait_until_idle()
             app.exit()
         return {
             "in_process_s": filled - started,

@@ -1,7 +1,7 @@
 """The in-memory library: articles, tag postings, sort orders, and query evaluation.
 
 Everything a keystroke needs is precomputed when the library is built: each tag's set of
-article ids, the three sort orders, a lower-cased "haystack" per article for word matches.
+article ids, the three sort orders, a line of folded tokens per article for word matches.
 A filter is then a few set operations and one pass over a presorted id list, which stays
 in the tens of milliseconds at 100,000 articles.
 """
@@ -157,6 +157,10 @@ def _token_lines_of(texts: list[str]) -> list[str]:
     return lines
 
 
+def _haystack_text(a: Article) -> str:
+    return f"{a.title}\n{a.subtitle}\n{a.source}\n{a.author}\n{' '.join(a.tags)}".casefold()
+
+
 @dataclass(slots=True)
 class Library:
     """An immutable snapshot of a library folder. Rebuild (``with_changes``) to update."""
@@ -183,7 +187,6 @@ class Library:
     _article_tags: list[tuple[int, ...]] | None = field(init=False, default=None, repr=False, compare=False)
     _postings: list[set[int]] | None = field(init=False, default=None, repr=False, compare=False)
     _value_index: dict[str, list[int]] | None = field(init=False, default=None, repr=False, compare=False)
-    _haystack: list[str] | None = field(init=False, default=None, repr=False, compare=False)
     _folded: dict[str, list[str]] = field(init=False, default_factory=dict, repr=False, compare=False)
     _dates: tuple[list[float], list[int]] | None = field(init=False, default=None, repr=False, compare=False)
 
@@ -197,7 +200,10 @@ class Library:
         0.6 s for 100,000 articles, and harmless to call twice or never."""
         self.postings  # noqa: B018 - properties that build and cache
         self.value_index  # noqa: B018
-        self._token_lines()
+        if self.full_text is None:
+            # With the full-text index attached, words are matched there (metadata included):
+            # the in-memory token lines (~60 MB at 100,000 articles) would sit unused.
+            self._token_lines()
         self._date_index()
         for sort in SORTS:
             self.orders[sort]
@@ -274,16 +280,13 @@ class Library:
             self._value_index = value_index
         return self._value_index
 
-    @property
-    def haystack(self) -> list[str]:
-        """A case-folded line of each article's title, subtitle, source, author and tags."""
-        if self._haystack is None:
-            with gc_paused():
-                self._haystack = [
-                    f"{a.title}\n{a.subtitle}\n{a.source}\n{a.author}\n{' '.join(a.tags)}".casefold()
-                    for a in self.articles
-                ]
-        return self._haystack
+    def _haystack_texts(self) -> list[str]:
+        """A case-folded line of each article's title, subtitle, source, author and tags.
+
+        Built only to make the token lines and then dropped: keeping both would cost ~40 MB
+        at 100,000 articles."""
+        with gc_paused():
+            return [_haystack_text(a) for a in self.articles]
 
     def _folded_field(self, name: str) -> list[str]:
         """One case-folded field of every article (``title``, ``source``, ``author``), cached."""
@@ -531,14 +534,19 @@ class Library:
         needle = " " + " ".join(parts) + (" " if whole else "")
         if ids is None:
             return {i for i, line in enumerate(self._token_lines()) if needle in line}
-        haystack = self.haystack
-        return {i for i in ids if needle in f" {' '.join(_tokens(haystack[i]))} "}
+        lines = self.extras.get("match_text.lines")
+        if isinstance(lines, list):
+            return {i for i in ids if needle in lines[i]}
+        # A few articles (those the full-text index has not reached yet): no need to build
+        # the lines of all of them.
+        articles = self.articles
+        return {i for i in ids if needle in _token_lines_of([_haystack_text(articles[i])])[0]}
 
     def _token_lines(self) -> list[str]:
         """Each article's metadata as `` tok tok tok `` (folded tokens), built on first use."""
         lines = self.extras.get("match_text.lines")
         if not isinstance(lines, list):
-            lines = _token_lines_of(self.haystack)
+            lines = _token_lines_of(self._haystack_texts())
             self.extras["match_text.lines"] = lines
         return lines
 

@@ -252,6 +252,7 @@ class ReaderApp(App[int]):
             # Let the list paint before the refresh (seconds of GIL-bound stat-ing at 100,000
             # files) and the lazy indexes compete with it for the interpreter.
             self._wait_for_paint()
+            self._attach_full_text(cached)
             cached.prepare()  # so the first keystroke, tag click or sort change is instant
 
         def progress(done: int, total: int) -> None:
@@ -268,6 +269,7 @@ class ReaderApp(App[int]):
         if library is not self.library:
             self._publish(library)
             self._wait_for_paint()
+            self._attach_full_text(library)
             library.prepare()
         self.call_from_thread(self._set_background, "")
         self._sync_full_text(library)
@@ -281,11 +283,15 @@ class ReaderApp(App[int]):
         self.call_from_thread(self.call_after_refresh, painted.set)
         painted.wait(timeout)
 
-    def _sync_full_text(self, library: Library) -> None:
-        """Attach and update the body-text index (runs in a worker thread)."""
+    def _attach_full_text(self, library: Library) -> None:
+        """Let word searches use the full-text index (in a worker: it maps rows to ids)."""
         if self.full_text is None:
             self.full_text = open_index(self.root, use_cache=self.use_cache)
         self.full_text.attach(library)
+
+    def _sync_full_text(self, library: Library) -> None:
+        """Attach and update the body-text index (runs in a worker thread)."""
+        self._attach_full_text(library)
         if len(library) > 2000:
             self.call_from_thread(self._set_background, "indexing article text")
         report = self.full_text.sync(library)
