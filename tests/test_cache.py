@@ -20,13 +20,6 @@ from reader.library.scan import walk
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 
 
-@pytest.fixture(autouse=True)
-def _own_cache_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the real user's cache, whatever conftest.py does."""
-    base = tmp_path_factory.mktemp("xdg-cache-tests")
-    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
-        (base / name).mkdir()
-        monkeypatch.setenv(name, str(base / name))
 
 
 @pytest.fixture

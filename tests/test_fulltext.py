@@ -27,14 +27,6 @@ pytestmark = pytest.mark.skipif(not fts5_available(), reason="this SQLite has no
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
-@pytest.fixture(autouse=True)
-def _own_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may read or write the real user's cache, data or config."""
-    base = tmp_path_factory.mktemp("xdg-fulltext")
-    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
-        (base / name).mkdir()
-        monkeypatch.setenv(name, str(base / name))
-    monkeypatch.delenv("READER_LIBRARY", raising=False)
 
 
 _STAMP = [1_600_000_000]

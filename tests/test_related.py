@@ -12,14 +12,6 @@ from reader.library.model import Article
 from reader.library.related import related, related_scores, tag_weight
 
 
-@pytest.fixture(autouse=True)
-def _own_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    base = tmp_path_factory.mktemp("xdg-related")
-    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
-        (base / name).mkdir()
-        monkeypatch.setenv(name, str(base / name))
-
-
 def art(name: str, *tags: str, day: int = 1) -> Article:
     return Article(path=f"{name}.md", title=name, tags=tags, date=datetime(2021, 1, day, tzinfo=UTC))
 

@@ -5,19 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
-
 from reader.library.index import Library
 from reader.library.model import Article
 from reader.library.timeline import BARS, sparkline, timeline
-
-
-@pytest.fixture(autouse=True)
-def _own_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    base = tmp_path_factory.mktemp("xdg-timeline")
-    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
-        (base / name).mkdir()
-        monkeypatch.setenv(name, str(base / name))
 
 
 def build(*dates: datetime | None) -> Library:

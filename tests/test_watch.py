@@ -23,12 +23,6 @@ WAIT = 5.0
 """Generous: a batch normally arrives 0.1–0.4 s after the change."""
 
 
-@pytest.fixture(autouse=True)
-def _own_cache_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    base = tmp_path_factory.mktemp("xdg-watch-tests")
-    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
-        (base / name).mkdir()
-        monkeypatch.setenv(name, str(base / name))
 
 
 @pytest.fixture
