@@ -252,7 +252,8 @@ def test_invalid_utf8_and_nul_bytes_load_with_a_warning() -> None:
 def test_binary_file_is_skipped() -> None:
     result = parse_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "image.md")
     assert result.article is None
-    assert [p.reason for p in result.problems if p.skipped] == ["binary file (NUL bytes), not Markdown"]
+    reasons = [p.reason for p in result.problems if p.skipped]
+    assert reasons == ["binary file (an image, archive or program), not Markdown"]
 
 
 def test_utf16_with_bom() -> None:
@@ -598,3 +599,15 @@ def test_cap_does_not_split_a_utf8_character(tmp_path) -> None:
     reasons = [problem.reason for problem in result.problems]
     assert not any("UTF-8" in reason for reason in reasons), reasons
     assert any("only the first" in reason for reason in reasons)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"\xff\xd8\xff\xe0\x00\x10JFIF", b"%PDF-1.7\n", b"PK\x03\x04\x14\x00"],
+)
+def test_short_binary_files_are_refused_by_signature(data: bytes) -> None:
+    from reader.library.parse import parse_bytes
+
+    result = parse_bytes(data, "x.md")
+    assert result.article is None
+    assert result.problems and result.problems[0].skipped and "binary" in result.problems[0].reason

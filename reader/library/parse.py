@@ -80,6 +80,20 @@ def make_inert(text: str) -> str:
     return _CONTROL.sub(_control_picture, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+_BINARY_MAGIC = (
+    b"\x89PNG\r\n\x1a\n",  # PNG
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF87a",
+    b"GIF89a",
+    b"%PDF-",
+    b"PK\x03\x04",  # zip, docx, epub
+    b"\x1f\x8b",  # gzip
+    b"\x7fELF",
+    b"MZ\x90\x00",  # Windows executables
+)
+"""File signatures that no Markdown file starts with: refused however short the file is."""
+
+
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Bytes to text: UTF-8 (with or without BOM), UTF-16 with a BOM; binary is refused."""
     problems: list[Problem] = []
@@ -90,6 +104,8 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
             return data.decode("utf-16", errors="replace"), [
                 Problem(path, "invalid UTF-16; bad characters replaced", skipped=False)
             ]
+    if data.startswith(_BINARY_MAGIC):
+        return None, [Problem(path, "binary file (an image, archive or program), not Markdown")]
     head = data[:8192]
     if b"\x00" in head and (
         head.count(b"\x00") > max(8, len(head) // 100)
