@@ -200,8 +200,14 @@ async def test_tab_cycles_panes(tmp_path: Path) -> None:
         assert app.focused is app.query_one(ArticleView)
         await pilot.press("tab")
         assert app.focused is app.query_one(TagTree)
-        await pilot.press("shift+tab")
+        await pilot.press("tab")  # a full cycle: the filter bar is not a stop on the way
+        assert app.focused is app.query_one(ArticleList)
+        await pilot.press("shift+tab", "shift+tab")
         assert app.focused is app.query_one(ArticleView)
+        await pilot.press("slash", "tab")  # from the filter bar, tab goes back to the panes
+        assert app.focused is app.query_one(ArticleList)
+        await pilot.press("question_mark", "tab")  # a modal screen keeps its own focus order
+        assert isinstance(app.screen, HelpScreen)
 
 
 async def test_bookmark_and_bookmarked_only(tmp_path: Path) -> None:

@@ -113,8 +113,10 @@ class ReaderApp(App[int]):
         Binding("q", "quit", "Quit", id="reader.quit"),
         Binding("question_mark", "help", "Help", id="reader.help"),
         Binding("slash", "focus_filter", "Filter", id="reader.filter"),
-        Binding("tab", "cycle_focus(1)", "Next pane", show=False, id="reader.next_pane"),
-        Binding("shift+tab", "cycle_focus(-1)", "Previous pane", show=False, id="reader.previous_pane"),
+        Binding("tab", "cycle_focus(1)", "Next pane", show=False, priority=True, id="reader.next_pane"),
+        Binding(
+            "shift+tab", "cycle_focus(-1)", "Previous pane", show=False, priority=True, id="reader.previous_pane"
+        ),
         Binding("escape", "back", "Back", show=False, id="reader.back"),
         Binding("n", "step_article(1)", "Next", id="reader.next_article"),
         Binding("p", "step_article(-1)", "Prev", id="reader.previous_article"),
@@ -660,14 +662,16 @@ class ReaderApp(App[int]):
             self.query_one(ArticleList).focus()
 
     def action_cycle_focus(self, direction: int) -> None:
-        panes = [self.query_one(TagTree), self.query_one(ArticleList), self.query_one(ArticleView)]
-        focused = self.focused
-        index = next((i for i, pane in enumerate(panes) if pane is focused), 0 if direction > 0 else 2)
-        if focused not in panes:
-            index = 0 if direction > 0 else 2
-            panes[(index + (1 if direction > 0 else -1)) % 3].focus()
+        """tab / shift+tab: tags → list → article. A priority binding, so the screen's own
+        focus chain (which would stop in the filter bar) does not take it first."""
+        if len(self.screen_stack) > 1:  # help, bookmarks, the palette: their own focus order
+            (self.screen.focus_next if direction > 0 else self.screen.focus_previous)()
             return
-        panes[(index + direction) % len(panes)].focus()
+        panes = [self.query_one(TagTree), self.query_one(ArticleList), self.query_one(ArticleView)]
+        if self.focused in panes:
+            panes[(panes.index(self.focused) + direction) % len(panes)].focus()  # type: ignore[arg-type]
+        else:  # the filter or find bar: back to the list
+            panes[1].focus()
 
     def action_step_article(self, step: int) -> None:
         article_list = self.query_one(ArticleList)
