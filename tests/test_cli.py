@@ -228,7 +228,7 @@ def test_skipped_files_are_counted_or_listed(capsys: pytest.CaptureFixture[str],
     assert code == 0
     assert err.splitlines() == [
         "reader: evil\u241b[2J\u2424name.md: skipped: binary file (NUL bytes), not Markdown",
-        "reader: image.md: skipped: binary file (NUL bytes), not Markdown",
+        "reader: image.md: skipped: binary file (an image, archive or program), not Markdown",
     ]
 
 
