@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.library.index import Library, load_library
+from reader.library.index import Library
 from reader.library.model import Article
 
 
@@ -16,7 +16,7 @@ from reader.library.model import Article
 def lib(sample_root: Path) -> Library:
     # Function-scoped on purpose: loading may use the cache dir, which conftest.py points
     # at a temporary folder only for the duration of each test.
-    return load_library(sample_root)
+    return Library.load(sample_root)
 
 
 def paths(lib: Library, query: str = "", **kwargs: object) -> list[str]:

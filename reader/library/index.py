@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
@@ -359,8 +358,8 @@ class Library:
         """The article with its body, re-read from disk (the index keeps no bodies)."""
         path = self.root / article.path
         try:
-            size = path.stat().st_size
-            mtime_ns = path.stat().st_mtime_ns
+            st = path.stat()
+            size, mtime_ns = st.st_size, st.st_mtime_ns
         except OSError:
             size, mtime_ns = article.size, int(article.mtime * 1e9)
         result = read_file(FileEntry(article.path, str(path), size, mtime_ns))
@@ -566,9 +565,6 @@ class Library:
         rows.sort(key=lambda row: (-row.count, row.key))
         return rows
 
-    def date_of(self, i: int) -> datetime | None:
-        return self.articles[i].date
-
 
 @dataclass(slots=True, frozen=True)
 class _Context:
@@ -594,10 +590,5 @@ def _positive_text_terms(root: Node) -> list[Term]:
 
     visit(root, False)
     return list(out)
-
-
-def load_library(root: Path | str) -> Library:
-    """Convenience for scripts and tests: the library at ``root``, parsed in full."""
-    return Library.load(root)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat as stat_module
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,9 +173,3 @@ def _read_upto(fd: int, count: int) -> bytes:
         parts.append(more)
         got += len(more)
     return b"".join(parts)
-
-
-def iter_parsed(entries: list[FileEntry]) -> Iterator[ParseResult]:
-    """Parse entries in order, one at a time (the simple, single-process path)."""
-    for entry in entries:
-        yield read_file(entry)

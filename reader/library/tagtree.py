@@ -83,7 +83,3 @@ def _fold(node: TagNode) -> TagNode:
         node = TagNode(f"{node.label} › {only.label}", only.node_id, only.count, only.term, only.children, only._index)
     node.children = [_fold(child) if child.children else child for child in node.children]
     return node
-
-
-def count_leaves(node: TagNode) -> int:
-    return sum(count_leaves(child) if child.children else 1 for child in node.children)

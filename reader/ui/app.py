@@ -175,7 +175,6 @@ class ReaderApp(App[int]):
         self._folded_titles: list[str] | None = None
         self._folded_tags: list[str] | None = None
         self.loading_message = "Loading the library…"
-        self.last_opened_url: str | None = None
         self.related_ids: list[int] = []
         self.timeline_counts: list[tuple[str, int]] = []
 
@@ -747,7 +746,6 @@ class ReaderApp(App[int]):
                 f"Not opening {shown}: only http and https links are opened.", severity="warning", markup=False
             )
             return
-        self.last_opened_url = url
         self.open_url(url)
         self.notify(f"Opening {url}", timeout=3, markup=False)
 
