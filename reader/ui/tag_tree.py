@@ -28,6 +28,8 @@ SAVED_PREFIX = "special/saved/"
 class _Row:
     node: TagNode
     depth: int
+    is_open: bool = False
+    """Whether this group shows its children, worked out once per flatten, not per frame."""
 
 
 class TagTree(CursorView, can_focus=True):
@@ -102,7 +104,7 @@ class TagTree(CursorView, can_focus=True):
         self.selected_terms = selected_terms
         self._flatten(keep=current)
 
-    def _is_open(self, node: TagNode, depth: int) -> bool:
+    def _is_open(self, node: TagNode) -> bool:
         if node.node_id in self.collapsed:
             return False
         if node.node_id in self.expanded:
@@ -136,8 +138,9 @@ class TagTree(CursorView, can_focus=True):
 
         def walk(node: TagNode, depth: int) -> None:
             for child in node.children:
-                rows.append(_Row(child, depth))
-                if child.children and self._is_open(child, depth):
+                is_open = bool(child.children) and self._is_open(child)
+                rows.append(_Row(child, depth, is_open))
+                if is_open:
                     walk(child, depth + 1)
 
         walk(self.root, 0)
@@ -171,7 +174,7 @@ class TagTree(CursorView, can_focus=True):
         if node.term is not None:
             self.post_message(self.Toggled(node.term))
         elif node.children:
-            self._set_open(node, not self._is_open(node, 0))
+            self._set_open(node, not self.rows[self.cursor].is_open)
 
     def action_delete(self) -> None:
         node = self.current_node
@@ -187,7 +190,7 @@ class TagTree(CursorView, can_focus=True):
         if not self.rows:
             return
         row = self.rows[self.cursor]
-        if row.node.children and self._is_open(row.node, row.depth):
+        if row.is_open:
             self._set_open(row.node, False)
             return
         for index in range(self.cursor - 1, -1, -1):  # go to the parent group
@@ -238,7 +241,7 @@ class TagTree(CursorView, can_focus=True):
             style, count_style, guide_style = style + cursor, count_style + cursor, guide_style + cursor
         indent = "  " * row.depth
         if node.children:
-            marker = "▾ " if self._is_open(node, row.depth) else "▸ "
+            marker = "▾ " if row.is_open else "▸ "
         else:
             marker = {"selected": "✓ ", "excluded": "✗ "}.get(state, "  ")
         count = f" {node.count}" if node.count else (f" {len(node.children)}" if node.children else "")
