@@ -636,3 +636,21 @@ async def test_very_long_article_is_rendered_in_full(tmp_path: Path) -> None:
         text = "\n".join(view.document.plain)
         assert "THE-END-MARKER" in text and "rendering the rest" not in text
         assert "Paragraph 5999 of a very long article" in text
+
+
+async def test_file_and_folder_names_with_escapes_are_shown_inertly(tmp_path: Path) -> None:
+    from reader.ui.screens import ProblemsScreen
+
+    library = tmp_path / "lib\x1b]0;owned\x07"
+    write_article(library, "good.md", "A good article")
+    (library / "bad\x1b[2J.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        topbar = str(app.query_one("#topbar").render())
+        assert "\x1b" not in topbar and "lib␛]0;owned␇" in topbar
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        problems = str(app.screen.query_one("#problems-text").render())
+        assert "\x1b" not in problems and "bad␛[2J.md" in problems

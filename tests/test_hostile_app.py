@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hostile import make_hostile_library, restore_permissions
 
+from reader.library.parse import make_inert
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
@@ -63,8 +64,9 @@ async def test_walk_every_article(hostile, tmp_path: Path) -> None:
         await pilot.press("exclamation_mark")
         await pilot.pause()
         problems = str(app.screen.query_one("#problems-text").render())
+        assert "\x1b" not in problems  # file names with escape sequences are shown inertly
         for path in expected["skipped"]:
-            assert path in problems
+            assert make_inert(path) in problems
         await pilot.press("escape")
         assert app.is_running
     assert not any(marker.exists() for marker in expected["pwned_markers"])

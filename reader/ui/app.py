@@ -30,6 +30,7 @@ from reader.library import cache
 from reader.library.fulltext import FullTextIndex, open_index
 from reader.library.index import SORTS, Library
 from reader.library.model import Article
+from reader.library.parse import make_inert
 from reader.library.query import parse_query
 from reader.library.related import related
 from reader.library.tagtree import TagNode, build_tag_tree, tag_term
@@ -419,7 +420,7 @@ class ReaderApp(App[int]):
         text.append(f" · sort: {sort}", style="dim")
         if errors:
             text.append("  ⚠ ", style="bold yellow")
-            text.append("; ".join(errors), style="yellow")
+            text.append(make_inert("; ".join(errors)), style="yellow")  # errors quote what was typed
         self._show_status(text)
         self.log.debug(f"filter took {elapsed_ms:.1f} ms")
 
@@ -449,7 +450,8 @@ class ReaderApp(App[int]):
     def _update_topbar(self) -> None:
         text = Text()
         text.append(" reader ", style="bold reverse")
-        text.append(f"  {self.root.name or self.root}", style="dim")
+        # A folder name is untrusted text too: Textual passes ESC through to the terminal.
+        text.append(f"  {make_inert(self.root.name or str(self.root))}", style="dim")
         library = self.library
         if library is not None:
             text.append(f"  ·  {len(library):,} articles", style="dim")
@@ -571,7 +573,7 @@ class ReaderApp(App[int]):
             view.show(article, scroll_y=scroll_y, highlight=highlight)
         for problem in problems:
             if problem.skipped:
-                self.notify(str(problem), severity="warning", markup=False)
+                self.notify(make_inert(str(problem)), severity="warning", markup=False)
         if article_id not in self.read_ids:
             self._read_timer = self.set_timer(self.read_after, self._mark_current_read)
         # Cheap enough to do in line (about 1 ms at 4,000 articles, 6 ms at 100,000); a

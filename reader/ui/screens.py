@@ -1,7 +1,8 @@
 """Modal screens: keyboard help, the problems found in the library, and bookmarks.
 
 Every piece of text that comes from the library (paths, titles, reasons) is put on screen as
-``rich.text.Text``, never as markup.
+``rich.text.Text``, never as markup, and paths go through ``make_inert`` first: Textual strips
+some control characters but passes ESC through to the terminal.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
+
+from reader.library.parse import make_inert
 
 HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
     (
@@ -117,13 +120,13 @@ class ProblemsScreen(ModalScreen[None]):
         )
         for notice in self.notices:
             text.append("notice  ", style="bold yellow")
-            text.append(f"{notice}\n")
+            text.append(f"{make_inert(notice)}\n")
         if not self.lines and not self.notices:
             text.append("No problems: every file in the library was read cleanly.\n", style="italic")
         for path, reason, was_skipped in self.lines:
             text.append("skipped " if was_skipped else "warning ", style="bold red" if was_skipped else "yellow")
-            text.append(path, style="bold")
-            text.append(f"  {reason}\n")
+            text.append(make_inert(path), style="bold")  # file names may hold ESC sequences
+            text.append(f"  {make_inert(reason)}\n")  # a YAML error can quote the file
         with VerticalScroll(id="problems-body"):
             yield Static(text, id="problems-text")
         yield Footer()
@@ -176,7 +179,7 @@ class BookmarksScreen(ModalScreen[int | None]):
             prompt.append(row.title)
             prompt.append(f"  {row.added[:10]}", style="dim")
             if row.article_id is None:
-                prompt.append(f"  missing: {row.path}", style="red")
+                prompt.append(f"  missing: {make_inert(row.path)}", style="red")
             options.append(Option(prompt, id=row.bookmark_id))
         return options
 
