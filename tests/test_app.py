@@ -508,6 +508,9 @@ async def test_read_state_and_unread_filter(tmp_path: Path) -> None:
         first = app.current
         assert first is not None
         assert await _until(pilot, lambda: app.store.is_read(first))
+        await pilot.pause()
+        labels = [row.node.label for row in app.query_one(TagTree).rows]
+        assert f"• Unread ({len(app.library) - 1})" in labels  # the sidebar count follows
         await pilot.press("U")
         await pilot.pause()
         ids = app.query_one(ArticleList).ids

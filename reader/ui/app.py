@@ -622,11 +622,18 @@ class ReaderApp(App[int]):
             self.query_one(ArticleView).show(article, scroll_y=scroll_y, highlight=highlight, rendered_body=body)
 
     def _mark_current_read(self) -> None:
-        if self.current is None or self.current_id is None:
-            return
-        self.store.set_read(self.current, True)
-        self.read_ids.add(self.current_id)
+        if self.current is not None and self.current_id is not None:
+            self._set_current_read(True)
+
+    def _set_current_read(self, read: bool) -> None:
+        """Store the current article's read state and show it: list mark, sidebar count."""
+        assert self.current is not None and self.current_id is not None
+        self.store.set_read(self.current, read)
+        (self.read_ids.add if read else self.read_ids.discard)(self.current_id)
         self.query_one(ArticleList).refresh()
+        # Only the "Unread (n)" count: re-filtering an is:unread list here would pull the
+        # article from under the reader (and then the next one, and the next).
+        self.update_tags(self.result_ids)
 
     @on(ArticleView.Scrolled)
     def _article_scrolled(self, event: ArticleView.Scrolled) -> None:
@@ -720,9 +727,7 @@ class ReaderApp(App[int]):
             self._read_timer.stop()
             self._read_timer = None
         now_read = self.current_id not in self.read_ids
-        self.store.set_read(self.current, now_read)
-        (self.read_ids.add if now_read else self.read_ids.discard)(self.current_id)
-        self.query_one(ArticleList).refresh()
+        self._set_current_read(now_read)
         self.notify("Marked read" if now_read else "Marked unread", timeout=2, markup=False)
 
     def action_exclude_tag(self) -> None:
