@@ -239,12 +239,14 @@ def cmd_tags(argv: Sequence[str]) -> int:
 
     rows = library.tag_counts()
     if args.json:
-        data = []
+        entries = []
         for row in rows:
             facet, value = split_facet(row.name)
-            data.append({"tag": row.name, "facet": facet or None, "value": value, "count": row.count})
-        data.sort(key=lambda d: (d["facet"] is not None, d["facet"] or "", -int(d["count"]), str(d["tag"]).lower()))
-        print_json(data)
+            entries.append((facet or None, value, row))
+        entries.sort(key=lambda e: (e[0] is not None, e[0] or "", -e[2].count, e[2].name.lower()))
+        print_json(
+            [{"tag": row.name, "facet": facet, "value": value, "count": row.count} for facet, value, row in entries]
+        )
         return 0
     flat = [row for row in rows if "=" not in row.name]
     facets: dict[str, list[tuple[str, int]]] = {}

@@ -266,7 +266,7 @@ class FullTextIndex:
             with contextlib.suppress(OSError):
                 os.unlink(f"{self.path}{suffix}")
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self) -> _Connection:
         if self.memory:
             conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None, factory=_Connection)
         else:

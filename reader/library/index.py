@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, overload
 
 from reader.library.model import Article, Problem
 from reader.library.query import And, DateRange, Node, Not, Or, Query, Term, parse_query
@@ -83,7 +83,11 @@ class _Orders(dict[str, list[int]]):
         self[key] = order
         return order
 
-    def get(self, key: str, default: list[int] | None = None) -> list[int] | None:  # type: ignore[override]
+    @overload  # type: ignore[override]
+    def get(self, key: str, default: None = None) -> list[int] | None: ...
+    @overload
+    def get(self, key: str, default: list[int]) -> list[int]: ...
+    def get(self, key: str, default: list[int] | None = None) -> list[int] | None:
         try:
             return self[key]
         except KeyError:
@@ -177,7 +181,7 @@ class Library:
     by_path: dict[str, int] = field(init=False)
     tag_names: list[str] = field(init=False)
     tag_index: dict[str, int] = field(init=False)
-    orders: dict[str, list[int]] = field(init=False)
+    orders: _Orders = field(init=False)
     """``date`` is built with the library; ``title``, ``source`` (and ranks) on first use."""
     # Built on first use (see the properties below): a warm start needs only the date order,
     # the tag names and their counts, and 100,000 articles must open in a fraction of a second.
@@ -448,10 +452,10 @@ class Library:
                 result -= self._eval(negative, context)
             return result
         if isinstance(node, Or):
-            result: set[int] = set()
+            union: set[int] = set()
             for child in node.children:
-                result |= self._eval(child, context)
-            return result
+                union |= self._eval(child, context)
+            return union
         if isinstance(node, Not):
             return self._all() - self._eval(node.child, context)
         if isinstance(node, DateRange):

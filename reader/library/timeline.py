@@ -26,10 +26,10 @@ _MEMO_KEY = "timeline.months"
 def month_numbers(library: Library) -> list[int]:
     """Each article's month as ``year * 12 + month - 1`` (``-1`` when undated), cached per snapshot."""
     memo = library.extras
-    months = memo.get(_MEMO_KEY)
-    if isinstance(months, list) and len(months) == len(library.articles):
-        return months
-    months = []
+    cached = memo.get(_MEMO_KEY)
+    if isinstance(cached, list) and len(cached) == len(library.articles):
+        return cached
+    months: list[int] = []
     append = months.append
     for article in library.articles:
         when = article.date

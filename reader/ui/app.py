@@ -164,6 +164,7 @@ class ReaderApp(App[int]):
         self.root = Path(root)
         self.config = config if config is not None else load_config()
         self.requested_theme = theme
+        self._remember_theme = False
         self.library: Library | None = library
         self.store = StateStore(self.root, data_dir=data_dir)
         self.sort = "date"
@@ -208,6 +209,7 @@ class ReaderApp(App[int]):
                 self.theme = theme
             else:
                 self.notify(f"Unknown theme {theme!r}; using the default.", severity="warning", markup=False)
+        self._remember_theme = True
         sort = settings.get("sort")
         if isinstance(sort, str) and sort in SORTS:
             self.sort = sort
@@ -233,7 +235,9 @@ class ReaderApp(App[int]):
             self.load_library()
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_mounted:
+        # Only a theme chosen while running (the palette's "Change theme") is remembered; the
+        # one applied at start-up from --theme or config.toml is not written back.
+        if self._remember_theme:
             save_setting("theme", theme)
 
     # -- loading --------------------------------------------------------------------------
@@ -296,7 +300,10 @@ class ReaderApp(App[int]):
         self._attach_full_text(library)
         if len(library) > 2000:
             self.call_from_thread(self._set_background, "indexing article text")
-        report = self.full_text.sync(library)
+        full_text = self.full_text
+        if full_text is None:
+            return
+        report = full_text.sync(library)
         self.call_from_thread(self._full_text_ready, library, report.error)
 
     def _full_text_ready(self, library: Library, error: str | None) -> None:
@@ -663,7 +670,7 @@ class ReaderApp(App[int]):
     def action_clear_filter(self) -> None:
         self.query_one("#filter", FilterInput).value = ""
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         if self.query_one("#find", FindInput).display:
             self.action_close_find()
         else:
@@ -677,7 +684,7 @@ class ReaderApp(App[int]):
             return
         panes = [self.query_one(TagTree), self.query_one(ArticleList), self.query_one(ArticleView)]
         if self.focused in panes:
-            panes[(panes.index(self.focused) + direction) % len(panes)].focus()  # type: ignore[arg-type]
+            panes[(panes.index(self.focused) + direction) % len(panes)].focus()
         else:  # the filter or find bar: back to the list
             panes[1].focus()
 

@@ -7,6 +7,8 @@ scrollable area.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -17,7 +19,7 @@ from textual.scroll_view import ScrollView
 class CursorView(ScrollView, can_focus=True):
     """A virtualised list of rows with a cursor row."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("up,k", "cursor_up", "Up", show=False),
         Binding("home,g", "first", "Top", show=False),

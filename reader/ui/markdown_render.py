@@ -718,7 +718,7 @@ class _Renderer:
         if isinstance(block, _Heading):
             return self.heading(block, width, base)
         if isinstance(block, _List):
-            return self.list(block, width, base, depth)
+            return self.list_block(block, width, base, depth)
         if isinstance(block, _Quote):
             return self.quote(block, width, base, depth)
         if isinstance(block, _Code):
@@ -750,7 +750,7 @@ class _Renderer:
             rows.append(_Row([Segment("─" * underline, style)], "─" * underline, underline))
         return rows
 
-    def list(self, block: _List, width: int, base: Style, depth: int) -> list[_Row]:
+    def list_block(self, block: _List, width: int, base: Style, depth: int) -> list[_Row]:
         styles = self.styles
         count = len(block.items)
         if block.ordered:
@@ -992,7 +992,7 @@ def render_runs(
     pieces: list[_Piece] = []
     for run in runs:
         text, style = run[0], run[1] or Style()
-        href = run[2] if len(run) > 2 else None  # type: ignore[misc]
+        href = run[2] if len(run) > 2 else None
         link = -1
         if href:
             link = len(hrefs)
