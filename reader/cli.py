@@ -20,7 +20,7 @@ from reader import __version__
 if TYPE_CHECKING:
     from reader.library.index import Library
 
-SUBCOMMANDS = ("list", "tags", "bookmarks")
+SUBCOMMANDS = ("list", "tags", "bookmarks", "highlights")
 EXIT_USAGE = 2
 
 
@@ -69,6 +69,7 @@ def _main_parser() -> argparse.ArgumentParser:
             "  reader list [PATH]        list articles (--tag, --query, --bookmarked, --json)\n"
             "  reader tags [PATH]        every tag with its article count\n"
             "  reader bookmarks [PATH]   bookmarks and whether their article is still there\n"
+            "  reader highlights [PATH]  highlighted passages and notes (--json; export --format markdown|json)\n"
             "\nPATH defaults to $READER_LIBRARY, the config's library, ./articles, or the sample library."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -201,9 +202,12 @@ def cmd_list(argv: Sequence[str]) -> int:
     store = _state(root)
     bookmarked = {library.by_path[p] for p in store.bookmarked_paths(library.articles) if p in library.by_path}
     read = {library.by_path[p] for p in store.read_paths(library.articles) if p in library.by_path}
+    highlighted, noted = ({library.by_path[p] for p in paths} for paths in store.highlight_marks(library.articles))
     if args.bookmarked:
         query = f"{query} is:bookmarked"
-    result = library.search(query.strip(), sort=args.sort, bookmarked=bookmarked, read=read)
+    result = library.search(
+        query.strip(), sort=args.sort, bookmarked=bookmarked, read=read, highlighted=highlighted, noted=noted
+    )
     for error in result.errors:
         print(f"reader: query: {error}", file=sys.stderr)
     articles = [library.articles[i] for i in result.ids]
@@ -331,7 +335,9 @@ def _print_names_as_bytes() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"list": cmd_list, "tags": cmd_tags, "bookmarks": cmd_bookmarks}
+    from reader.highlights_cli import cmd_highlights
+
+    commands = {"list": cmd_list, "tags": cmd_tags, "bookmarks": cmd_bookmarks, "highlights": cmd_highlights}
     try:
         if argv and argv[0] in commands:
             _print_names_as_bytes()

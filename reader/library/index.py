@@ -380,8 +380,11 @@ class Library:
         sort: str = "date",
         bookmarked: Iterable[int] = (),
         read: Iterable[int] = (),
+        highlighted: Iterable[int] = (),
+        noted: Iterable[int] = (),
     ) -> SearchResult:
-        """Ids matching ``query`` in ``sort`` order (``bookmarked``/``read`` feed ``is:``).
+        """Ids matching ``query`` in ``sort`` order (``bookmarked``/``read``/``highlighted`` feed
+        ``is:``, ``noted`` feeds ``has:note``).
 
         Relevance rule: with a full-text index attached (:attr:`full_text`), a query holding
         words or phrases comes best match first (bm25, summed over its non-negated words and
@@ -393,7 +396,7 @@ class Library:
         order = self.orders.get(sort, self.orders["date"])
         if parsed.root is None:
             return SearchResult(list(order), parsed.errors, parsed)
-        context = _Context(frozenset(bookmarked), frozenset(read))
+        context = _Context(frozenset(bookmarked), frozenset(read), frozenset(highlighted), frozenset(noted))
         matched = self._eval(parsed.root, context)
         if context.scores and (sort == "relevance" or (sort == "date" and parsed.has_text)):
             ranked = self._by_relevance(matched, parsed.root, context)
@@ -498,6 +501,10 @@ class Library:
                 return set(context.bookmarked)
             if value == "read":
                 return set(context.read)
+            if value == "highlighted":
+                return set(context.highlighted)
+            if value == "noted":
+                return set(context.noted)
             return self._all() - context.read
         needle = value.casefold()
         if kind in {"source", "author", "title"}:
@@ -574,6 +581,8 @@ class Library:
 class _Context:
     bookmarked: frozenset[int]
     read: frozenset[int]
+    highlighted: frozenset[int] = frozenset()
+    noted: frozenset[int] = frozenset()
     scores: dict[Term, dict[int, float]] = field(default_factory=dict)
     """Full-text scores of the word and phrase terms met so far: for ranking, and asked once."""
 

@@ -9,7 +9,7 @@
     source:zdnet  author:"Catalin Cimpanu"
     after:2021-09-01  before:2021-12-01  date:2021-10   (after: from that day on, before: up to
                                        the day before; so the pair above is Sept–Nov 2021)
-    is:bookmarked  is:unread  is:read
+    is:bookmarked  is:unread  is:read  is:highlighted  has:note
     a OR b,  (a OR b) c,  -term,  -(a OR b)
 
 Parsing never raises: what cannot be understood becomes an entry in :attr:`Query.errors`
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-FIELDS = {"tag", "source", "author", "after", "before", "date", "is", "title"}
+FIELDS = {"tag", "source", "author", "after", "before", "date", "is", "has", "title"}
 FACET_ALIASES = {
     "country": "victim.country.name",
     "continent": "victim.continent.name",
@@ -37,7 +37,9 @@ FACET_ALIASES = {
     "ipv4": "ipv4",
     "email": "email",
 }
-IS_VALUES = {"bookmarked", "unread", "read"}
+IS_VALUES = {"bookmarked", "unread", "read", "highlighted"}
+HAS_VALUES = {"note": "noted"}
+"""``has:note`` is evaluated as the internal ``is:noted`` (articles with a note on them or a highlight)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +274,11 @@ class _Parser:
                 self.errors.append(f"is:{value} is not one of {', '.join(sorted(IS_VALUES))}")
                 return None
             return Term("is", value.lower())
+        if name == "has":
+            if value.lower() not in HAS_VALUES:
+                self.errors.append(f"has:{value} is not one of {', '.join(sorted(HAS_VALUES))}")
+                return None
+            return Term("is", HAS_VALUES[value.lower()])
         if name in {"after", "before", "date"}:
             bounds = parse_date_bound(value)
             if bounds is None:

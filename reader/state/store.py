@@ -36,6 +36,7 @@ from typing import Any, Literal, TypeVar
 import platformdirs
 
 from reader.library.model import Article
+from reader.state.highlights import Highlight
 from reader.state.identity import Table, match
 from reader.state.storage import JsonFile
 
@@ -110,6 +111,7 @@ class _Document:
     bookmarks: Table[Bookmark] = field(default_factory=Table)
     reading: Table[ReadingEntry] = field(default_factory=Table)
     searches: dict[str, str] = field(default_factory=dict)
+    highlights: Table[Highlight] = field(default_factory=Table)
 
 
 class _Invalid(Exception):
@@ -199,6 +201,23 @@ def _parse(raw: bytes) -> _Document:
     if not isinstance(searches, dict) or not all(isinstance(q, str) for q in searches.values()):
         raise _Invalid("'searches' must be an object of name: query strings")
     doc.searches = dict(searches)
+    for n, item in enumerate(_records(data, "highlights")):
+        where = f"highlights[{n}]"
+        highlight = Highlight(
+            id=_text(item, "id", where),
+            path=_text(item, "path", where),
+            link=_text(item, "link", where, required=False),
+            fingerprint=_text(item, "fingerprint", where, required=False),
+            title=_text(item, "title", where, required=False),
+            exact=_text(item, "exact", where, required=False),
+            prefix=_text(item, "prefix", where, required=False),
+            suffix=_text(item, "suffix", where, required=False),
+            note=_text(item, "note", where, required=False),
+            created=_text(item, "created", where, required=False),
+        )
+        if highlight.id in doc.highlights or not highlight.id:
+            highlight = replace(highlight, id=_new_id(doc.highlights))
+        doc.highlights.put(highlight)
     return doc
 
 
@@ -210,6 +229,7 @@ def _serialize(doc: _Document, library: str) -> bytes:
         "bookmarks": [b.to_json() for b in doc.bookmarks],
         "reading": [r.to_json() for r in doc.reading],
         "searches": doc.searches,
+        "highlights": [h.to_json() for h in doc.highlights],
     }
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -333,7 +353,8 @@ class StateStore:
         the disk copy at the next write is harmless.
         """
         for (kind, record_id), (path, fingerprint, title) in self._pending_moves.items():
-            table: Table[Any] = doc.bookmarks if kind == "bookmark" else doc.reading
+            tables: dict[str, Table[Any]] = {"bookmark": doc.bookmarks, "highlight": doc.highlights}
+            table = tables.get(kind, doc.reading)
             record = table.get(record_id)
             if record is not None:
                 table.put(replace(record, path=path, fingerprint=fingerprint, title=title))
@@ -600,6 +621,119 @@ class StateStore:
             return doc.searches.pop(name, None) is not None
 
         return self._transact(op)
+
+    # ------------------------------------------------------------------ highlights and notes
+
+    def highlights(self) -> list[Highlight]:
+        """Every highlight and article note, oldest first, including those of missing articles."""
+        return list(self._doc.highlights)
+
+    def highlight(self, highlight_id: str) -> Highlight | None:
+        return self._doc.highlights.get(highlight_id)
+
+    def add_highlight(self, article: Article, prefix: str, exact: str, suffix: str, note: str = "") -> Highlight:
+        """Save a passage of ``article`` (see :mod:`.highlights`); durable on return.
+
+        Saving the same passage again returns the existing highlight rather than a twin.
+        """
+
+        def op(doc: _Document) -> Highlight:
+            for pair in match(list(doc.highlights), [article]):
+                existing = pair[0]
+                if pair[1] is not None and existing.exact == exact and existing.exact and existing.prefix == prefix:
+                    return existing
+            highlight = Highlight(
+                id=_new_id(doc.highlights),
+                path=article.path,
+                link=article.link,
+                fingerprint=article.fingerprint,
+                title=article.title,
+                exact=exact,
+                prefix=prefix,
+                suffix=suffix,
+                note=note,
+                created=_now_iso(),
+            )
+            doc.highlights.put(highlight)
+            return highlight
+
+        return self._transact(op)
+
+    def set_note(self, highlight_id: str, note: str) -> Highlight | None:
+        """Replace a highlight's note (``""`` clears it; an emptied article note is removed).
+
+        ``None`` when the highlight is gone (deleted by another process meanwhile).
+        """
+
+        def op(doc: _Document) -> Highlight | None:
+            found = doc.highlights.get(highlight_id)
+            if found is None:
+                return None
+            if found.is_article_note and not note:
+                doc.highlights.drop(found.id)
+                return None
+            updated = replace(found, note=note)
+            doc.highlights.put(updated)
+            return updated
+
+        return self._transact(op)
+
+    def set_article_note(self, article: Article, note: str) -> Highlight | None:
+        """Add or replace the note on the whole article; ``""`` removes it."""
+        existing = self.article_note(article)
+        if existing is not None:
+            return self.set_note(existing.id, note)
+        return self.add_highlight(article, "", "", "", note) if note else None
+
+    def remove_highlight(self, highlight_id: str) -> Highlight | None:
+        """Delete a highlight; returns it (for undo), or ``None`` when it was already gone."""
+        return self._transact(lambda doc: doc.highlights.drop(highlight_id))
+
+    def restore_highlight(self, highlight: Highlight) -> Highlight:
+        """Put a deleted highlight back, same id and date (the undo of :meth:`remove_highlight`)."""
+
+        def op(doc: _Document) -> Highlight:
+            if highlight.id not in doc.highlights:
+                doc.highlights.put(highlight)
+            return doc.highlights.get(highlight.id) or highlight
+
+        return self._transact(op)
+
+    def highlights_of(self, article: Article) -> list[Highlight]:
+        """The highlights and note of one article, oldest first (O(highlights))."""
+        with self._mutex:
+            return [h for h, found in match(list(self._doc.highlights), [article]) if found is not None]
+
+    def article_note(self, article: Article) -> Highlight | None:
+        return next((h for h in self.highlights_of(article) if h.is_article_note), None)
+
+    def resolve_highlights(self, articles: Iterable[Article]) -> list[tuple[Highlight, Article | None]]:
+        """Every highlight (oldest first) with its current article, ``None`` when missing.
+
+        Follows renames and moves like :meth:`resolve`; O(highlights + articles).
+        """
+        with self._mutex:
+            table = self._doc.highlights
+            return [
+                (self._relocate("highlight", table, h, article) if article else h, article)
+                for h, article in match(list(table), articles)
+            ]
+
+    def highlight_marks(self, articles: Iterable[Article]) -> tuple[set[str], set[str]]:
+        """Paths of the articles with a highlight, and of those with a note (on it or on one of
+        its highlights): what ``is:highlighted`` and ``has:note`` select, in the app and the CLI."""
+        highlighted: set[str] = set()
+        noted: set[str] = set()
+        if not len(self._doc.highlights):
+            return highlighted, noted
+        for highlight, article in self.resolve_highlights(articles):
+            if article is None:
+                continue
+            if not highlight.is_article_note:
+                highlighted.add(article.path)
+            if highlight.note.strip():
+                noted.add(article.path)
+        return highlighted, noted
 
     # ------------------------------------------------------------------ export
 

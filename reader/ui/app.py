@@ -42,6 +42,7 @@ from reader.state import StateStore
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.commands import ArticleCommands, ReaderCommands, TagCommands
+from reader.ui.highlight_actions import HIGHLIGHTED_TERM, HighlightActions
 from reader.ui.markdown_render import RenderedDoc
 from reader.ui.screens import BookmarkRow, BookmarksScreen, HelpScreen, NamePrompt, ProblemsScreen
 from reader.ui.tag_tree import SAVED_PREFIX, TagTree
@@ -102,7 +103,7 @@ class FindInput(Input):
         self.app.call_later(self.app.update_find_status)  # type: ignore[attr-defined]
 
 
-class ReaderApp(App[int]):
+class ReaderApp(HighlightActions, App[int]):
     """Read a folder of Markdown articles."""
 
     TITLE = "reader"
@@ -134,6 +135,9 @@ class ReaderApp(App[int]):
         Binding("ctrl+b", "show_bookmarks", "Bookmarks", show=False, id="reader.bookmarks"),
         Binding("exclamation_mark", "show_problems", "Problems", show=False, id="reader.problems"),
         Binding("x", "exclude_tag", "Exclude tag", show=False, id="reader.exclude_tag"),
+        Binding("v", "select_passage", "Select", show=False, id="reader.select"),
+        Binding("a", "note", "Note", show=False, id="reader.note"),
+        Binding("H", "show_highlights", "Highlights", show=False, id="reader.highlights"),
         *(
             Binding(str(n), f"related({n})", f"Related #{n}", show=False, id=f"reader.related_{n}")
             for n in range(1, RELATED_COUNT + 1)
@@ -170,6 +174,9 @@ class ReaderApp(App[int]):
         self.sort = "date"
         self.bookmarked_ids: set[int] = set()
         self.read_ids: set[int] = set()
+        self.highlighted_ids: set[int] = set()
+        self.noted_ids: set[int] = set()
+        self._pending_passage: str | None = None
         self.result_ids: list[int] = []
         self.current: Article | None = None
         self.current_id: int | None = None
@@ -361,6 +368,7 @@ class ReaderApp(App[int]):
         self.query_one(ArticleList).articles = library.articles
         self.bookmarked_ids, self.read_ids = marks if marks is not None else self.state_marks(library)
         self.query_one(ArticleList).set_marks(bookmarked=self.bookmarked_ids, read=self.read_ids)
+        self.highlight_marks(library)
         self.apply_filter(keep=keep)
         self._update_topbar()
 
@@ -404,7 +412,14 @@ class ReaderApp(App[int]):
             return
         started = time.perf_counter()
         query = parse_query(self.filter_text)
-        result = library.search(query, sort=self.sort, bookmarked=self.bookmarked_ids, read=self.read_ids)
+        result = library.search(
+            query,
+            sort=self.sort,
+            bookmarked=self.bookmarked_ids,
+            read=self.read_ids,
+            highlighted=self.highlighted_ids,
+            noted=self.noted_ids,
+        )
         self.result_ids = result.ids
         article_list = self.query_one(ArticleList)
         if not len(library):
@@ -490,6 +505,7 @@ class ReaderApp(App[int]):
         unread = len(library) - len(self.read_ids)
         specials = [
             TagNode(f"★ Bookmarks ({len(self.bookmarked_ids)})", "special/bookmarks", term=BOOKMARKED_TERM),
+            TagNode(f"✎ Highlights ({self.highlight_count()})", "special/highlights", term=HIGHLIGHTED_TERM),
             TagNode(f"• Unread ({unread})", "special/unread", term=UNREAD_TERM),
         ]
         searches = self.store.saved_searches()
@@ -570,6 +586,7 @@ class ReaderApp(App[int]):
         self.current, self.current_id = article, article_id
         highlight = " ".join(parse_query(self.filter_text).words) or None
         scroll_y = self.store.scroll_of(article)
+        view.set_passages(self.store.highlights_of(article), redraw=False)
         if len(article.body) > LARGE_BODY and view.wrap_width > 0:
             # Show the opening at once; render the whole (up to 4 MB) in a worker thread.
             opening = article.body[: LARGE_BODY // 2].rsplit("\n", 1)[0]
@@ -578,6 +595,8 @@ class ReaderApp(App[int]):
             self._render_long(article, article_id, view.wrap_width, scroll_y, highlight)
         else:
             view.show(article, scroll_y=scroll_y, highlight=highlight)
+            if self._pending_passage is not None:
+                self.scroll_to_pending_passage()
         for problem in problems:
             if problem.skipped:
                 self.notify(make_inert(str(problem)), severity="warning", markup=False)
@@ -685,6 +704,8 @@ class ReaderApp(App[int]):
         panes = [self.query_one(TagTree), self.query_one(ArticleList), self.query_one(ArticleView)]
         if self.focused in panes:
             panes[(panes.index(self.focused) + direction) % len(panes)].focus()
+        elif self.focused is self.query_one("#find") and direction > 0:  # keep the matches, for v
+            panes[2].focus()
         else:  # the filter or find bar: back to the list
             panes[1].focus()
 

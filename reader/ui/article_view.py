@@ -8,7 +8,11 @@ width changes, never per frame.
 Messages for the app:
 
 * :class:`ArticleView.LinkClicked` — a click on a link (nothing is opened here);
-* :class:`ArticleView.Scrolled` — the reading position settled (0.5 s debounce), to remember it.
+* :class:`ArticleView.Scrolled` — the reading position settled (0.5 s debounce), to remember it;
+* :class:`ArticleView.PassageChosen` — ``enter`` on a selection: save it as a highlight.
+
+Highlights (saved passages, :meth:`set_passages`) and the selection being made (``v``, then
+``j``/``k`` by block) are drawn from :mod:`reader.ui.passages`; storing them is the app's job.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from reader.state.highlights import plain_text, quote
 from reader.ui.markdown_render import (
     MarkdownStyles,
     RenderedDoc,
@@ -37,9 +42,20 @@ from reader.ui.markdown_render import (
     render_rule,
     render_runs,
 )
+from reader.ui.passages import (
+    Located,
+    Span,
+    blocks_span,
+    locate_all,
+    note_doc,
+    sentence_span,
+    span_cells,
+    with_notes,
+)
 
 if TYPE_CHECKING:
     from reader.library.model import Article
+    from reader.state.highlights import Highlight
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -117,6 +133,8 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("end,G", "bottom", "Bottom", show=False),
         Binding("left_square_bracket", "previous_heading", "Prev heading"),
         Binding("right_square_bracket", "next_heading", "Next heading"),
+        Binding("enter", "save_selection", "Save highlight"),
+        Binding("escape", "cancel_selection", "Cancel selection"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -145,6 +163,9 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--meta-label",
         "article-view--tag",
         "article-view--message",
+        "article-view--passage",
+        "article-view--selection",
+        "article-view--note",
     }
 
     DEFAULT_CSS = """
@@ -181,6 +202,9 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article-view--meta-label { color: $text-muted; text-style: bold; }
     ArticleView > .article-view--tag { color: $text-primary; background: $primary-muted; }
     ArticleView > .article-view--message { color: $text-muted; text-style: italic; }
+    ArticleView > .article-view--passage { background: $success-muted; }
+    ArticleView > .article-view--selection { color: $background; background: $accent; }
+    ArticleView > .article-view--note { color: $text-success; text-style: italic; }
     """
 
     class Scrolled(Message):
@@ -195,6 +219,19 @@ class ArticleView(ScrollView, can_focus=True):
         @property
         def control(self) -> ArticleView:
             """The view that scrolled."""
+            return self.view
+
+    class PassageChosen(Message):
+        """``enter`` on a selection: the app saves ``(prefix, exact, suffix)`` as a highlight."""
+
+        def __init__(self, view: ArticleView, article: Article, prefix: str, exact: str, suffix: str) -> None:
+            super().__init__()
+            self.view = view
+            self.article = article
+            self.prefix, self.exact, self.suffix = prefix, exact, suffix
+
+        @property
+        def control(self) -> ArticleView:
             return self.view
 
     class LinkClicked(Message):
@@ -240,6 +277,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._scroll_timer: Timer | None = None
         self._reported: tuple[str, int] | None = None
         self._prerendered: tuple[str, int, MarkdownStyles, RenderedDoc] | None = None
+        self._passages: list[Highlight] = []
+        self._located: list[Located] = []
+        self._selection: Span | None = None
+        self._sel_blocks: tuple[int, int] | None = None
+        """(anchor, head) indices into ``_doc.blocks`` while selecting by block."""
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -294,6 +336,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._message = NO_ARTICLE_MESSAGE if article is None else None
         self._terms = _words_regex(highlight or "")
         self._clear_find()
+        self._selection = self._sel_blocks = None
         self._reported = (article.path, max(0, scroll_y)) if article is not None else None
         self._pending_scroll = max(0, scroll_y)
         self._rebuild()
@@ -356,6 +399,139 @@ class ArticleView(ScrollView, can_focus=True):
         """Put document ``row`` at the top of the view (e.g. a heading from :attr:`headings`)."""
         self.scroll_to(y=max(0, row), animate=False, immediate=True, force=True)
 
+    # -- highlights and the selection --------------------------------------------------------
+
+    def set_passages(self, highlights: list[Highlight], *, redraw: bool = True) -> None:
+        """The saved highlights and note of the article on show (drawn on every render)."""
+        self._passages = list(highlights)
+        if redraw:
+            self._rebuild(keep_position=True)
+
+    @property
+    def located(self) -> list[Located]:
+        """Each highlight of the article with its text span now (``None``: passage gone)."""
+        return list(self._located)
+
+    @property
+    def selection(self) -> Span | None:
+        """The text span being selected, if any."""
+        return self._selection
+
+    def selected_quote(self) -> tuple[str, str, str] | None:
+        """``(prefix, exact, suffix)`` of the selection, the anchor a highlight stores."""
+        if self._selection is None or self._doc is None:
+            return None
+        text = plain_text([block.text for block in self._doc.blocks])
+        return quote(text, *self._selection)
+
+    def highlight_at_selection(self) -> Highlight | None:
+        """The saved highlight overlapping the selection (the one ``a`` annotates), if any."""
+        if self._selection is None:
+            return None
+        lo, hi = self._selection
+        for highlight, span in self._located:
+            if span is not None and span[0] < hi and lo < span[1]:
+                return highlight
+        return None
+
+    def scroll_to_passage(self, highlight_id: str) -> bool:
+        """Bring a saved passage into view, a third from the top; False when it is not there."""
+        doc = self._doc
+        for highlight, span in self._located:
+            if highlight.id == highlight_id and span is not None and doc is not None:
+                cells = span_cells(doc, span)
+                if cells:
+                    height = max(1, self.scrollable_content_region.height)
+                    self.scroll_to_row(max(0, cells[0][0] - height // 3))
+                    return True
+        return False
+
+    def select_first_block(self) -> bool:
+        """``v``: select the first text block in view (the one at the top, or the first below it)."""
+        doc = self._doc
+        if doc is None or self._message is not None:
+            return False
+        top = round(self.scroll_y)
+        bottom = top + max(1, self.scrollable_content_region.height)
+        candidates = [i for i, block in enumerate(doc.blocks) if block.kind == "text" and block.end_row > top]
+        if not candidates:
+            return False
+        pick = next((i for i in candidates if doc.blocks[i].start_row >= top), candidates[0])
+        if doc.blocks[pick].start_row >= bottom:
+            pick = candidates[0]
+        self._select_blocks(pick, pick)
+        return True
+
+    def select_match_sentence(self) -> bool:
+        """``v`` while find has a current match: select the sentence holding it."""
+        doc = self._doc
+        if doc is None or self._find_regex is None or not self._find_matches:
+            return False
+        row, col, _end = self._find_matches[max(0, self._find_index)]
+        span = sentence_span(doc, row, col, self._find_regex)
+        if span is None:
+            return False
+        self._selection, self._sel_blocks = span, None
+        self._update_highlights()
+        return True
+
+    def cancel_selection(self) -> None:
+        self._selection = self._sel_blocks = None
+        self._update_highlights()
+
+    def _select_blocks(self, anchor: int, head: int) -> None:
+        doc = self._doc
+        assert doc is not None
+        self._sel_blocks = (anchor, head)
+        self._selection = blocks_span(doc.blocks, anchor, head)
+        self._update_highlights()
+        block = doc.blocks[head]
+        height = max(1, self.scrollable_content_region.height)
+        top = round(self.scroll_y)
+        if block.start_row < top:
+            self.scroll_to_row(block.start_row)
+        elif block.end_row > top + height:
+            self.scroll_to_row(max(block.start_row, block.end_row - height))
+
+    def _extend(self, step: int) -> bool:
+        """``j``/``k`` while selecting: move the selection's moving end one text block."""
+        doc = self._doc
+        if doc is None or self._selection is None:
+            return False
+        if self._sel_blocks is None:  # a sentence: grow from its block
+            start = self._selection[0]
+            offset = 0
+            index = 0
+            for number, block in enumerate(doc.blocks):
+                if offset <= start < offset + len(block.text) + 2:
+                    index = number
+                    break
+                offset += len(block.text) + 2
+            self._sel_blocks = (index, index)
+        anchor, head = self._sel_blocks
+        texts = [i for i, block in enumerate(doc.blocks) if block.kind == "text"]
+        following = [i for i in texts if (i > head if step > 0 else i < head)]
+        if following:
+            head = following[0] if step > 0 else following[-1]
+        self._select_blocks(anchor, head)
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``enter`` and ``escape`` belong to the selection only while there is one."""
+        if action in ("save_selection", "cancel_selection"):
+            return self._selection is not None
+        return True
+
+    def action_save_selection(self) -> None:
+        quoted = self.selected_quote()
+        if quoted is None or self._article is None:
+            return
+        self.post_message(self.PassageChosen(self, self._article, *quoted))
+        self.cancel_selection()
+
+    def action_cancel_selection(self) -> None:
+        self.cancel_selection()
+
     # -- rendering ----------------------------------------------------------------------------
 
     def _wrap_width(self) -> int:
@@ -408,7 +584,10 @@ class ArticleView(ScrollView, can_focus=True):
             body = render_markdown(article.body, width, self._styles)
         else:
             body = render_runs([(EMPTY_BODY_MESSAGE, meta["message"])], width)
-        return join_docs([header, body], gap=1)
+        self._located = locate_all(body.blocks, self._passages)
+        body = with_notes(body, self._located, meta["note"], width)
+        notes = [note_doc(h.note, meta["note"], width) for h in self._passages if h.is_article_note and h.note.strip()]
+        return join_docs([header, *notes, body], gap=1)
 
     def _render_header(self, article: Article, width: int) -> RenderedDoc:
         """Title, subtitle, "source · author · date", link, tags and a rule."""
@@ -514,6 +693,9 @@ class ArticleView(ScrollView, can_focus=True):
             "label": component("meta-label"),
             "tag": component("tag"),
             "message": component("message"),
+            "passage": component("passage"),
+            "selection": component("selection"),
+            "note": component("note"),
         }
         changed = styles != self._styles or meta != self._meta_styles or not self._styles_ready
         self._styles, self._meta_styles, self._styles_ready = styles, meta, True
@@ -595,12 +777,21 @@ class ArticleView(ScrollView, can_focus=True):
         """Rebuild the per-row highlight ranges: search terms, then find matches, then current."""
         styles = self._styles
         highlights: dict[int, list[tuple[int, int, Style]]] = {}
+        doc = self._doc
+        if doc is not None and self._message is None:
+            for _highlight, span in self._located:
+                if span is not None:
+                    for row, start, end in span_cells(doc, span):
+                        highlights.setdefault(row, []).append((start, end, self._meta_styles["passage"]))
         if self._terms is not None:
             for row, start, end in self._search(self._terms):
                 highlights.setdefault(row, []).append((start, end, styles.highlight))
         for index, (row, start, end) in enumerate(self._find_matches):
             style = styles.highlight_current if index == self._find_index else styles.highlight
             highlights.setdefault(row, []).append((start, end, style))
+        if doc is not None and self._selection is not None and self._message is None:
+            for row, start, end in span_cells(doc, self._selection):
+                highlights.setdefault(row, []).append((start, end, self._meta_styles["selection"]))
         self._highlights = highlights
         self._row_cache.clear()
         self.refresh()
@@ -648,9 +839,13 @@ class ArticleView(ScrollView, can_focus=True):
             self.post_message(self.LinkClicked(self, href, self._article.path if self._article else None))
 
     def action_line_up(self) -> None:
+        if self._extend(-1):
+            return
         self.scroll_to(y=self.scroll_y - 1, animate=False, immediate=True, force=True)
 
     def action_line_down(self) -> None:
+        if self._extend(1):
+            return
         self.scroll_to(y=self.scroll_y + 1, animate=False, immediate=True, force=True)
 
     def action_page_down_now(self) -> None:

@@ -33,6 +33,7 @@ from textual.strip import Strip
 
 __all__ = [
     "MAX_LINE_CHARS",
+    "BlockSpan",
     "LinkSpan",
     "MarkdownStyles",
     "RenderedDoc",
@@ -157,6 +158,22 @@ class LinkSpan(NamedTuple):
     href: str
 
 
+class BlockSpan(NamedTuple):
+    """Where one text block (paragraph, list item paragraph, heading, code, table) sits on screen.
+
+    ``text`` is the block's plain text with whitespace collapsed: the same at every width, so a
+    highlight anchored on it survives a resize or a narrower terminal.
+    """
+
+    start_row: int
+    end_row: int
+    """Exclusive."""
+    text: str
+    kind: str = "text"
+    """``"text"``, ``"heading"`` or ``"image"`` (a paragraph of images only): what a reader
+    would select as a passage is ``"text"``."""
+
+
 class StripList(Sequence[Strip]):
     """Rows as strips, built on first access.
 
@@ -221,6 +238,8 @@ class RenderedDoc:
     width: int
     link_hrefs: list[str] = field(default_factory=list)
     """One href per logical link in reading order (a link wrapped over rows counts once)."""
+    blocks: list[BlockSpan] = field(default_factory=list)
+    """The text blocks of a Markdown body in reading order (what a highlight selects)."""
 
     @property
     def height(self) -> int:
@@ -468,7 +487,7 @@ def _parse(text: str) -> _Parsed:
 class _Row:
     """One screen row while rendering: segments plus what the document needs to know."""
 
-    __slots__ = ("blank", "heading", "links", "segments", "text", "width")
+    __slots__ = ("blank", "block", "heading", "links", "segments", "text", "width")
 
     def __init__(self, segments: list[Segment], text: str, width: int) -> None:
         self.segments = segments
@@ -477,6 +496,7 @@ class _Row:
         self.links: list[list[int]] = []  # [start_col, end_col, link_id]
         self.heading: tuple[int, str] | None = None
         self.blank = False
+        self.block: tuple[str, int, str] | None = None  # on a block's first row: (text, row count, kind)
 
 
 def _blank_row() -> _Row:
@@ -710,6 +730,14 @@ class _Renderer:
         return out
 
     def block(self, block: _Block, width: int, base: Style, depth: int) -> list[_Row]:
+        rows = self._block(block, width, base, depth)
+        if rows and isinstance(block, _Paragraph | _Heading | _Code | _Table | _Html):
+            text = _block_text(block)
+            if text:
+                rows[0].block = (text, len(rows), _block_kind(block))
+        return rows
+
+    def _block(self, block: _Block, width: int, base: Style, depth: int) -> list[_Row]:
         width = max(1, width)
         if isinstance(block, _Paragraph):
             if not block.runs:
@@ -906,6 +934,30 @@ def _fit_columns(natural: list[int], available: int) -> list[int]:
     return widths
 
 
+def _runs_text(runs: Sequence[_Run]) -> str:
+    return " ".join("".join(text for text, _flags, _link in runs).split())
+
+
+def _block_kind(block: _Block) -> str:
+    if isinstance(block, _Heading):
+        return "heading"
+    if isinstance(block, _Paragraph) and all(flags & IMAGE or not text.strip() for text, flags, _ in block.runs):
+        return "image"
+    return "text"
+
+
+def _block_text(block: _Block) -> str:
+    """The plain text of a leaf block, whitespace collapsed (width independent)."""
+    if isinstance(block, _Paragraph | _Heading):
+        return _runs_text(block.runs)
+    if isinstance(block, _Code | _Html):
+        return " ".join(_inline_safe(block.text).split())
+    if isinstance(block, _Table):
+        rows = [block.header, *block.rows]
+        return " ".join(" | ".join(_runs_text(cell) for cell in row) for row in rows)
+    return ""
+
+
 # ---------------------------------------------------------------------------------------------
 # Assembly
 
@@ -917,6 +969,7 @@ def _finish(rows: Iterable[_Row], width: int, hrefs: Sequence[str]) -> RenderedD
     plain: list[str] = []
     links: list[LinkSpan] = []
     headings: list[tuple[int, int, str]] = []
+    blocks: list[BlockSpan] = []
     seen: dict[int, None] = {}
     previous_blank = True
     for row in rows:
@@ -938,13 +991,17 @@ def _finish(rows: Iterable[_Row], width: int, hrefs: Sequence[str]) -> RenderedD
                 seen.setdefault(link)
         if row.heading is not None:
             headings.append((index, row.heading[0], row.heading[1]))
+        if row.block is not None:
+            blocks.append(BlockSpan(index, index + row.block[1], row.block[0], row.block[2]))
     while plain and previous_blank and not plain[-1]:
         segments.pop()
         widths.pop()
         plain.pop()
         previous_blank = bool(plain) and not plain[-1]
     lines = StripList(segments, widths)
-    return RenderedDoc(lines, plain, links, headings, width, [hrefs[link] for link in seen])
+    height = len(plain)
+    blocks = [span._replace(end_row=min(span.end_row, height)) for span in blocks if span.start_row < height]
+    return RenderedDoc(lines, plain, links, headings, width, [hrefs[link] for link in seen], blocks)
 
 
 @contextmanager
@@ -1013,6 +1070,35 @@ def render_rule(width: int, style: Style | None = None, char: str = "─") -> Re
     return _finish([row], width, [])
 
 
+def split_doc(doc: RenderedDoc, row: int) -> tuple[RenderedDoc, RenderedDoc]:
+    """The rows above ``row`` and the rest, as two documents (to slip rows in between)."""
+    row = max(0, min(row, doc.height))
+    lines = doc.lines
+    top, bottom = StripList(), StripList()
+    top._segments, top._widths, top._strips = lines._segments[:row], lines._widths[:row], lines._strips[:row]
+    bottom._segments, bottom._widths = lines._segments[row:], lines._widths[row:]
+    bottom._strips = lines._strips[row:]
+
+    def part(first: int, last: int, strips: StripList) -> RenderedDoc:
+        links = [span._replace(row=span.row - first) for span in doc.links if first <= span.row < last]
+        hrefs = list(dict.fromkeys(span.href for span in links))
+        return RenderedDoc(
+            strips,
+            doc.plain[first:last],
+            links,
+            [(r - first, level, text) for r, level, text in doc.headings if first <= r < last],
+            doc.width,
+            hrefs,
+            [
+                b._replace(start_row=b.start_row - first, end_row=b.end_row - first)
+                for b in doc.blocks
+                if first <= b.start_row < last
+            ],
+        )
+
+    return part(0, row, top), part(row, doc.height, bottom)
+
+
 def join_docs(docs: Sequence[RenderedDoc], *, gap: int = 0) -> RenderedDoc:
     """Stack documents, with ``gap`` blank rows between non-empty ones (rows and links shift)."""
     lines = StripList()
@@ -1020,6 +1106,7 @@ def join_docs(docs: Sequence[RenderedDoc], *, gap: int = 0) -> RenderedDoc:
     links: list[LinkSpan] = []
     headings: list[tuple[int, int, str]] = []
     hrefs: list[str] = []
+    blocks: list[BlockSpan] = []
     width = max((doc.width for doc in docs), default=1)
     for doc in docs:
         if not len(doc.lines):
@@ -1033,4 +1120,5 @@ def join_docs(docs: Sequence[RenderedDoc], *, gap: int = 0) -> RenderedDoc:
         links.extend(span._replace(row=span.row + offset) for span in doc.links)
         headings.extend((row + offset, level, text) for row, level, text in doc.headings)
         hrefs.extend(doc.link_hrefs)
-    return RenderedDoc(lines, plain, links, headings, width, hrefs)
+        blocks.extend(b._replace(start_row=b.start_row + offset, end_row=b.end_row + offset) for b in doc.blocks)
+    return RenderedDoc(lines, plain, links, headings, width, hrefs, blocks)

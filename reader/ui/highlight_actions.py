@@ -1,0 +1,199 @@
+"""The app's side of highlights and notes: `v` / `enter` / `a` / `H`, storage and the marks.
+
+A mixin of :class:`reader.ui.app.ReaderApp`, kept apart so the controller does not grow by a
+whole feature: the article pane draws and selects (:mod:`reader.ui.article_view`), the store
+keeps (:meth:`reader.state.StateStore.add_highlight` …), and this module wires the two and
+keeps the ``is:highlighted`` / ``has:note`` marks and the sidebar count in step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reader.state import StateError
+from reader.state.highlights import Highlight
+from reader.ui.article_view import ArticleView
+from reader.ui.highlights_screen import HighlightEntry, HighlightsScreen, NotePrompt
+from reader.ui.passages import body_blocks, passage_span
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from reader.library.index import Library
+    from reader.library.model import Article
+    from reader.state import StateStore
+
+    _Base = App[int]
+else:
+    _Base = object
+
+HIGHLIGHTED_TERM = "is:highlighted"
+
+
+class HighlightActions(_Base):
+    """Highlight and note actions; expects the app's ``store``, ``library`` and ``current``."""
+
+    store: StateStore
+    library: Library | None
+    current: Article | None
+    current_id: int | None
+    result_ids: list[int]
+    highlighted_ids: set[int]
+    noted_ids: set[int]
+    _pending_passage: str | None
+
+    if TYPE_CHECKING:  # provided by the app (real definitions here would shadow the app's)
+        @property
+        def filter_text(self) -> str: ...
+
+        def update_tags(self, ids: list[int]) -> None: ...
+        def jump_to_article(self, article_id: int) -> None: ...
+        def apply_filter(self, keep: str | None = None) -> None: ...
+
+    # -- marks ----------------------------------------------------------------------------
+
+    def highlight_marks(self, library: Library) -> None:
+        """Which articles have a highlight / a note (for ``is:highlighted`` and ``has:note``)."""
+        highlighted, noted = self.store.highlight_marks(library.articles)
+        by_path = library.by_path
+        self.highlighted_ids = {by_path[p] for p in highlighted if p in by_path}
+        self.noted_ids = {by_path[p] for p in noted if p in by_path}
+
+    def highlight_count(self) -> int:
+        """The sidebar's "Highlights (n)": saved passages, present or not."""
+        return sum(1 for h in self.store.highlights() if not h.is_article_note)
+
+    def _highlights_changed(self) -> None:
+        """After a change: redraw the article's passages, the marks, the sidebar, the filter."""
+        view = self.query_one(ArticleView)
+        if self.current is not None and view.article is self.current:
+            view.set_passages(self.store.highlights_of(self.current))
+        if self.library is not None:
+            self.highlight_marks(self.library)
+        if {"is:highlighted", "has:note"} & {t.casefold() for t in self.filter_text.split()}:
+            self.apply_filter(keep=self.current.path if self.current else None)
+        else:
+            self.update_tags(self.result_ids)
+
+    def _save(self, what: str, change: object) -> bool:
+        if isinstance(change, StateError):
+            self.notify(f"Could not save the {what}: {change}", severity="error", markup=False)
+            return False
+        return True
+
+    # -- selecting and saving ---------------------------------------------------------------
+
+    def action_select_passage(self) -> None:
+        """``v``: select the sentence of the current find match, else the first block in view."""
+        view = self.query_one(ArticleView)
+        find = self.query_one("#find")
+        selected = (find.display and view.select_match_sentence()) or view.select_first_block()
+        if not selected:
+            self.notify("Nothing to select here.", severity="warning", timeout=2, markup=False)
+            return
+        view.focus()
+        self.notify("j/k: extend · enter: highlight · a: note · escape: cancel", timeout=3, markup=False)
+
+    def on_article_view_passage_chosen(self, event: ArticleView.PassageChosen) -> None:
+        """Dispatched by name: ``@on`` is not collected from a mixin that is not a widget."""
+        try:
+            self.store.add_highlight(event.article, event.prefix, event.exact, event.suffix)
+        except StateError as error:
+            self._save("highlight", error)
+            return
+        self._highlights_changed()
+        self.notify("Highlighted. H lists every highlight.", timeout=3, markup=False)
+
+    def action_note(self) -> None:
+        """``a``: the note of the highlight under the selection, else of the article."""
+        article = self.current
+        view = self.query_one(ArticleView)
+        if article is None:
+            self.notify("No article to add a note to.", severity="warning", markup=False)
+            return
+        target = view.highlight_at_selection()
+        quoted = view.selected_quote() if target is None else None
+        if target is not None:
+            title, note, detail = "Note on this highlight", target.note, target.exact
+        elif quoted is not None:
+            title, note, detail = "Highlight this passage with a note", "", quoted[1]
+        else:
+            existing = self.store.article_note(article)
+            title, note, detail = "Note on the article", existing.note if existing else "", article.title
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                if target is not None:
+                    self.store.set_note(target.id, text)
+                elif quoted is not None:
+                    if not text:
+                        return
+                    self.store.add_highlight(article, *quoted, note=text)
+                else:
+                    self.store.set_article_note(article, text)
+            except StateError as error:
+                self._save("note", error)
+                return
+            view.cancel_selection()
+            self._highlights_changed()
+            self.notify("Note saved." if text else "Note removed.", timeout=2, markup=False)
+
+        self.push_screen(NotePrompt(title, note, detail), done)
+
+    # -- H ---------------------------------------------------------------------------------
+
+    def highlight_entries(self) -> list[HighlightEntry]:
+        library = self.library
+        articles = library.articles if library is not None else []
+        blocks_of: dict[str, list[str]] = {}
+        entries: list[HighlightEntry] = []
+        for highlight, article in self.store.resolve_highlights(articles):
+            article_id = library.by_path.get(article.path) if (library is not None and article) else None
+            found = True
+            if article is not None and library is not None and not highlight.is_article_note:
+                blocks = blocks_of.get(article.path)
+                if blocks is None:
+                    full, _problems = library.read(article)
+                    blocks = blocks_of[article.path] = body_blocks(full.body)
+                found = passage_span(blocks, highlight) is not None
+            title = (article.title if article else "") or highlight.title
+            path = article.path if article else highlight.path
+            entries.append(HighlightEntry(highlight, title, path, article_id, found))
+        return entries
+
+    def action_show_highlights(self) -> None:
+        def remove(highlight_id: str) -> Highlight | None:
+            try:
+                return self.store.remove_highlight(highlight_id)
+            except StateError as error:
+                self._save("deletion", error)
+                return None
+            finally:
+                self._highlights_changed()
+
+        def restore(highlight: Highlight) -> None:
+            try:
+                self.store.restore_highlight(highlight)
+            except StateError as error:
+                self._save("restored highlight", error)
+            self._highlights_changed()
+
+        def opened(entry: HighlightEntry | None) -> None:
+            if entry is None or entry.article_id is None:
+                return
+            self._pending_passage = entry.highlight.id
+            if self.current_id == entry.article_id:
+                self.scroll_to_pending_passage()
+            else:
+                self.jump_to_article(entry.article_id)
+            self.query_one(ArticleView).focus()
+
+        self.push_screen(HighlightsScreen(self.highlight_entries(), remove, restore), opened)
+
+    def scroll_to_pending_passage(self) -> None:
+        """After a jump from ``H``: bring the chosen passage into view (once)."""
+        highlight_id, self._pending_passage = self._pending_passage, None
+        if highlight_id is not None and not self.query_one(ArticleView).scroll_to_passage(highlight_id):
+            self.notify("That passage is no longer in the article.", severity="warning", markup=False)
