@@ -43,6 +43,7 @@ class HighlightActions(_Base):
     _pending_passage: str | None
 
     if TYPE_CHECKING:  # provided by the app (real definitions here would shadow the app's)
+
         @property
         def filter_text(self) -> str: ...
 

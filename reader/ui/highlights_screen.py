@@ -233,7 +233,12 @@ class NotePrompt(ModalScreen["str | None"]):
             yield Static(Text(self.title_text, style="bold"))
             if self.detail:
                 yield Static(Text(_one_line(self.detail), style="dim"))
-            yield Input(value=make_inert(self.note), placeholder="note, then enter (empty: remove)", id="note-input")
+            yield Input(
+                value=make_inert(self.note),
+                placeholder="note, then enter (empty: remove)",
+                id="note-input",
+                select_on_focus=False,
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip())
