@@ -217,3 +217,24 @@ async def test_passages_and_notes_are_drawn_inert(tmp_path: Path) -> None:
         await pilot.press("H")
         await settle(pilot)
         assert isinstance(app.screen, HighlightsScreen)
+
+
+async def test_after_a_rename_and_an_edit_elsewhere_the_passage_is_still_drawn(tmp_path: Path) -> None:
+    root = make_library(tmp_path)
+    app = make_app(root, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_newest(pilot)
+        await pilot.press("v", "j", "enter")
+        await settle(pilot)
+        (root / "sub").mkdir()
+        moved = root / "sub" / "renamed.md"
+        (root / "new.md").rename(moved)
+        moved.write_text(moved.read_text(encoding="utf-8").replace("closes the", "ends the"), encoding="utf-8")
+        app.action_reload()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.current is not None and app.current.path == "sub/renamed.md"
+        drawn = " ".join(passage_rows(view))
+        assert "First paragraph" in drawn and "ransomware gangs." in drawn and "ends the" not in drawn
+        [saved] = app.store.resolve_highlights(app.library.articles)  # type: ignore[union-attr]
+        assert saved[1] is not None and saved[1].path == "sub/renamed.md"

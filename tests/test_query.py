@@ -174,7 +174,7 @@ def test_unknown_field_is_a_word(lib: Library) -> None:
 @pytest.mark.parametrize(
     ("query", "error", "still_selects"),
     [
-        ("is:starred", "is:starred is not one of bookmarked, read, unread", {ALPHA, BETA, GAMMA, DELTA}),
+        ("is:starred", "is:starred is not one of bookmarked, highlighted, read, unread", {ALPHA, BETA, GAMMA, DELTA}),
         ("ransomware after:20", "after:20 is not a date", {ALPHA, GAMMA}),  # half-typed
         ("ransomware before:2021-1x", "before:2021-1x is not a date", {ALPHA, GAMMA}),
         ("ransomware country:", "country: needs a value", {ALPHA, GAMMA}),

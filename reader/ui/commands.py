@@ -133,6 +133,9 @@ class ReaderCommands(Provider):
     def _commands(self) -> list[tuple[str, str, str]]:
         return [
             ("Bookmarks: show all (including missing)", "show_bookmarks", "ctrl+b"),
+            ("Highlights: show all, jump to a passage", "show_highlights", "H"),
+            ("Highlight: select a passage in the article", "select_passage", "v"),
+            ("Note: on the selected highlight or the article", "note", "a"),
             ("Bookmarks: only bookmarked articles", "toggle_bookmarked_only", "B"),
             ("Bookmark: toggle on current article", "toggle_bookmark", "b"),
             ("Unread: only unread articles", "toggle_unread_only", "U"),

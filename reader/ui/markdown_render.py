@@ -935,7 +935,8 @@ def _fit_columns(natural: list[int], available: int) -> list[int]:
 
 
 def _runs_text(runs: Sequence[_Run]) -> str:
-    return " ".join("".join(text for text, _flags, _link in runs).split())
+    """The words of the runs; an image's "[image: …]" placeholder is not part of the passage."""
+    return " ".join("".join(text for text, flags, _link in runs if not flags & IMAGE).split())
 
 
 def _block_kind(block: _Block) -> str:
