@@ -123,7 +123,8 @@ async def test_a_adds_a_note_to_the_selection_and_to_the_article(tmp_path: Path)
         await settle(pilot)
         [saved] = app.store.highlights()
         assert (saved.exact, saved.note) == (FIRST, "worth it")
-        assert "✎ worth it" in view_text(view)
+        text = view_text(view)
+        assert text.index("First paragraph") < text.index("✎ worth it") < text.index("Second paragraph")  # under it
         # a again on the same passage edits that note
         await pilot.press("v", "a")
         await settle(pilot)

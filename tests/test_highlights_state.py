@@ -85,6 +85,22 @@ def test_a_passage_survives_an_edit_elsewhere_and_is_gone_when_itself_edited() -
     assert passage_span(body_blocks(rewritten), saved) is None
 
 
+def test_block_texts_are_the_same_at_every_width_and_rows_follow_a_split() -> None:
+    from reader.ui.markdown_render import join_docs, render_markdown, render_runs, split_doc
+
+    body = "# Head\n\nA paragraph with *some* words that wrap at narrow widths.\n\n- item one\n- item two\n\n> quoted"
+    narrow, wide = render_markdown(body, 12), render_markdown(body, 100)
+    assert [b.text for b in narrow.blocks] == [b.text for b in wide.blocks] == body_blocks(body)
+    assert [b.kind for b in wide.blocks] == ["heading", "text", "text", "text", "text"]
+    paragraph = narrow.blocks[1]
+    assert paragraph.end_row - paragraph.start_row > 1
+    top, rest = split_doc(narrow, paragraph.end_row)
+    joined = join_docs([top, render_runs([("note", None)], 12), rest])
+    assert [b.text for b in joined.blocks] == [b.text for b in narrow.blocks]
+    assert joined.plain[joined.blocks[2].start_row] == narrow.plain[narrow.blocks[2].start_row]
+    assert joined.blocks[2].start_row == narrow.blocks[2].start_row + 1
+
+
 # --------------------------------------------------------------------------- the store
 
 
