@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
-from reader.library.dates import parse_date
+from reader.library.dates import date_problem, parse_date
 from reader.library.model import Article, ParseResult, Problem
 from reader.library.tags import clean_tag, dedupe, section_facet
 
@@ -498,6 +498,9 @@ def _build(path: str, meta: dict[str, Any], body: str, tags: list[str], problems
         problems.append(Problem(path, f"{len(cleaned)} tags; only the first {MAX_TAGS} kept", skipped=False))
         cleaned = cleaned[:MAX_TAGS]
     date_value = meta.get("date")
+    date = parse_date(date_value) if date_value is not None else None
+    if date is None and date_value is not None and (why := date_problem(date_value)) is not None:
+        problems.append(Problem(path, make_inert(why), skipped=False))
     digest = hashlib.blake2b(digest_size=12)
     digest.update(title.encode("utf-8", "surrogatepass"))
     digest.update(b"\x00")
@@ -508,7 +511,7 @@ def _build(path: str, meta: dict[str, Any], body: str, tags: list[str], problems
         subtitle=_clean_field(meta.get("subtitle")),
         source=_clean_field(meta.get("source")),
         link=_link(meta["link"], path, problems) if isinstance(meta.get("link"), str) else "",
-        date=parse_date(date_value) if date_value is not None else None,
+        date=date,
         author=_clean_field(meta.get("author")),
         tags=cleaned,
         body=body,
