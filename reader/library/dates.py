@@ -43,8 +43,9 @@ _DAY_FIRST = re.compile(
     r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})(?P<rest>.*)$"
 )
 _TIME = re.compile(
-    r"^\s*(?:--|-|,|at|@|T)?\s*(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?"
-    r"\s*(?P<tz>UTC|GMT|Z|[+-]\d{2}:?\d{2})?",
+    # Possessive: "\s*(?:sep)?\s*" alone splits a run of blanks every possible way (quadratic).
+    r"^\s*+(?:(?:--|-|,|at|@|T)\s*+)?(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?\s*+(?P<ampm>[ap]\.?m\.?)?"
+    r"\s*+(?P<tz>UTC|GMT|Z|[+-]\d{2}:?\d{2})?",
     re.IGNORECASE,
 )
 _ISO_Z = re.compile(r"(\.\d+)?Z$")

@@ -113,10 +113,10 @@ def not_regular(mode: int) -> str | None:
     elif stat_module.S_ISCHR(mode) or stat_module.S_ISBLK(mode):
         kind = "a device"
     elif stat_module.S_ISDIR(mode):
-        kind = "a folder"
+        return "is a folder, not a file"
     else:
         kind = "a special file"
-    return f"is {kind}, not a regular file; skipped"
+    return f"is {kind}, not a regular file"
 
 
 def _is_dir(path: str) -> bool:
