@@ -178,3 +178,30 @@ def test_read_file_never_raises_on_a_socket(tmp_path: Path) -> None:
         assert result.article is None and result.problems[0].reason == "is a socket, not a regular file"
     finally:
         server.close()
+
+
+def _rows(text: str) -> list[str]:
+    from reader.ui.markdown_render import render_markdown
+
+    return render_markdown(text, 100).plain
+
+
+def test_a_10000_level_blockquote_shows_its_text_with_a_marker() -> None:
+    rows = _rows("# Deep quote\n\n" + ">" * 10_000 + " the innermost words\n")
+    assert any("⋯ nested deeper: the innermost words" in row for row in rows)
+
+
+def test_a_deeply_nested_list_keeps_every_item() -> None:
+    rows = " ".join(_rows("".join("  " * depth + f"- item{depth}\n" for depth in range(300))))
+    words = rows.replace("⋯", " ").split()
+    assert all(f"item{depth}" in words for depth in range(300))
+    assert "nested deeper:" in rows
+    one_line = " ".join(_rows("- " * 5000 + "deep item\n"))
+    assert "⋯ nested deeper: deep item" in one_line
+
+
+def test_shallow_nesting_is_left_alone() -> None:
+    text = "> a\n> > b\n\n- one\n  - two\n    - three\n"
+    from reader.ui.nesting import clamp_nesting
+
+    assert clamp_nesting(text) == text
