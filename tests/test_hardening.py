@@ -205,3 +205,44 @@ def test_shallow_nesting_is_left_alone() -> None:
     from reader.ui.nesting import clamp_nesting
 
     assert clamp_nesting(text) == text
+
+
+def _table(columns: int, rows: int) -> str:
+    header = "|" + "|".join(f"c{i}" for i in range(columns)) + "|\n|" + "|".join("-" * columns) + "|\n"
+    return header + "".join("|" + "|".join(f"r{r}" for _ in range(columns)) + "|\n" for r in range(rows))
+
+
+def test_a_huge_table_renders_a_bounded_part_with_a_note() -> None:
+    from reader.ui.nesting import MAX_TABLE_LINES
+
+    rows = _rows("# Huge table\n\n" + _table(200, 5000) + "\nAfter the table.\n")
+    assert len(rows) < 5 * MAX_TABLE_LINES  # 500 wrapped rows, not 5,000 of 200 columns
+    assert any("… 4,500 more rows and 160 more columns of this table not shown" in row for row in rows)
+    assert any("After the table." in row for row in rows)
+    narrow = _rows(_table(3, 1000))
+    assert any("r499" in row for row in narrow) and not any("r500" in row for row in narrow)
+    assert any("… 500 more rows of this table not shown" in row for row in narrow)
+
+
+def test_a_small_table_is_whole() -> None:
+    rows = _rows(_table(3, 20))
+    assert any("r19" in row for row in rows) and not any("not shown" in row for row in rows)
+
+
+def test_render_memory_does_not_grow_with_the_table() -> None:
+    """Peak Python memory for a 500-row and a 5,000-row table: about the same (it was 3 GB)."""
+    import tracemalloc
+
+    from reader.ui.markdown_render import render_markdown
+
+    peaks = []
+    for rows in (600, 6000):
+        text = _table(200, rows) + f"\n{rows}\n"  # distinct texts: no render cache hit
+        tracemalloc.start()
+        try:
+            doc = render_markdown(text, 120)
+            _ = [doc.lines[i] for i in range(doc.height)]
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    assert peaks[1] < 3 * peaks[0], peaks
