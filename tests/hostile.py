@@ -288,9 +288,70 @@ def make_hostile_library(root: Path) -> dict[str, object]:
     exp.titles["links/front-matter-link.md"] = "Front matter link"
     exp.links["links/front-matter-link.md"] = ""
 
+    _issue11_hardening(root, exp)
+
     result = {name: getattr(exp, name) for name in exp.__dataclass_fields__}
     result["good"] = exp.good
     return result
+
+
+# -- issue 11 (A, D): one file never takes the library down; messages tell the truth -------
+
+HUGE_TABLE = (200, 5000)
+"""Columns × rows of the 2 MB table that once took the TUI to 3 GB."""
+DEEP_QUOTE = 10_000
+
+
+def _issue11_hardening(root: Path, exp: Expected) -> None:
+    """Files that once raised, froze the parser, rendered nothing or cost gigabytes."""
+    # Exceptions escaping one file: an impossible time-zone offset, as text and as YAML.
+    rel = "hardening/bad-offset.md"
+    _write(root, rel, _clipping("Impossible offset").replace("July 25, 2021", "July 25, 2021 10:00 +99:99"))
+    exp.titles[rel] = "Impossible offset"
+    rel = "hardening/bad-offset-yaml.md"
+    _write(root, rel, '---\ntitle: Impossible offset in YAML\ndate: "July 25, 2021 10:00 +99:99"\n---\nBody.\n')
+    exp.titles[rel] = "Impossible offset in YAML"
+    # An invalid date is listed in `!`, not silently "no date".
+    rel = "hardening/invalid-date.md"
+    _write(root, rel, "---\ntitle: Invalid date\ndate: 2024-01-010\n---\nBody.\n")
+    exp.titles[rel] = "Invalid date"
+    exp.warned[rel] = "2024-01-010"
+    # Catastrophic backtracking: each once kept the parser busy for seconds to minutes.
+    rel = "hardening/heading-spaces.md"
+    _write(root, rel, _clipping("Heading of spaces", tags="[[One]]") + "## x" + " " * 20_000 + "a\n")
+    exp.titles[rel] = "Heading of spaces"
+    rel = "hardening/hashes.md"
+    _write(root, rel, "# " + "#" * 32_000 + "\n\nBody.\n")
+    exp.titles[rel] = None
+    rel = "hardening/bracket-url.md"
+    _write(root, rel, "---\ntitle: Bracket url\nurl: '" + "[" * 60_000 + "'\n---\nBody.\n")
+    exp.titles[rel] = "Bracket url"
+    exp.links[rel] = ""
+    rel = "hardening/delimiters.md"
+    runs = "".join(ch * 20_000 + "\n" for ch in " #[]*_`+<(")
+    _write(root, rel, "# Delimiter runs\n\n" + runs)
+    exp.titles[rel] = "Delimiter runs"
+    # Deep nesting: capped visibly by the renderer, its text never dropped.
+    rel = "hardening/deep-quote.md"
+    _write(root, rel, "# Deep quote\n\n" + ">" * DEEP_QUOTE + " the innermost words\n")
+    exp.titles[rel] = "Deep quote"
+    rel = "hardening/deep-list.md"
+    deep_list = "".join("  " * depth + f"- item {depth}\n" for depth in range(2000))
+    _write(root, rel, "# Deep list\n\n" + deep_list)
+    exp.titles[rel] = "Deep list"
+    # A table of 200 columns × 5,000 rows (2 MB): bounded render cost.
+    rel = "hardening/huge-table.md"
+    cols, rows = HUGE_TABLE
+    header = "|" + "|".join(f"c{i}" for i in range(cols)) + "|\n|" + "|".join("-" * cols) + "|\n"
+    body = "".join("|" + "|".join("x" for _ in range(cols)) + "|\n" for _ in range(rows))
+    _write(root, rel, "# Huge table\n\n" + header + body)
+    exp.titles[rel] = "Huge table"
+    # A FIFO named like an article is reported, never read (it would block) or listed empty.
+    if hasattr(os, "mkfifo"):
+        fifo = root / "hardening/pipe.md"
+        with contextlib.suppress(OSError):
+            os.mkfifo(fifo)
+            exp.skipped["hardening/pipe.md"] = "fifo"
 
 
 def restore_permissions(root: Path) -> None:

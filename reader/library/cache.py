@@ -981,10 +981,10 @@ def update(root: Path | str, library: Library, changed: Iterable[str], deleted: 
         except OSError:
             gone.add(rel)
             continue
-        if stat_module.S_ISREG(st.st_mode):
-            entries.append(FileEntry(rel, str(full), st.st_size, st.st_mtime_ns))
-        else:
+        if stat_module.S_ISDIR(st.st_mode):
             gone.add(rel)
+        else:  # a FIFO or socket too: read_file reports it as a problem for that file
+            entries.append(FileEntry(rel, str(full), st.st_size, st.st_mtime_ns))
     prefixes = tuple(f"{path.rstrip('/')}/" for path in gone)
     known = [a.path for a in library.articles] + [p.path for p in library.problems]
     removed = {path for path in known if path in gone or path.startswith(prefixes)}

@@ -43,8 +43,9 @@ _DAY_FIRST = re.compile(
     r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})(?P<rest>.*)$"
 )
 _TIME = re.compile(
-    r"^\s*(?:--|-|,|at|@|T)?\s*(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?"
-    r"\s*(?P<tz>UTC|GMT|Z|[+-]\d{2}:?\d{2})?",
+    # Possessive: "\s*(?:sep)?\s*" alone splits a run of blanks every possible way (quadratic).
+    r"^\s*+(?:(?:--|-|,|at|@|T)\s*+)?(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?\s*+(?P<ampm>[ap]\.?m\.?)?"
+    r"\s*+(?P<tz>UTC|GMT|Z|[+-]\d{2}:?\d{2})?",
     re.IGNORECASE,
 )
 _ISO_Z = re.compile(r"(\.\d+)?Z$")
@@ -54,8 +55,18 @@ MAX_YEAR = 2200
 
 
 def _aware(value: datetime) -> datetime:
-    """Naive datetimes are taken as UTC so that every date in the library compares and sorts."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    """Naive datetimes are taken as UTC so that every date in the library compares and sorts.
+
+    So is one whose zone is impossible (dateutil accepts ``+99:99``, and the datetime then
+    raises on every comparison): the offset is ignored rather than the whole library lost.
+    """
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        value.utcoffset()
+    except (ValueError, OverflowError, TypeError):
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 def _plausible(value: datetime | None) -> datetime | None:
@@ -63,17 +74,23 @@ def _plausible(value: datetime | None) -> datetime | None:
     ``1969-12-31T19:00:00-05:00`` (time zero) when they found no date at all."""
     if value is None or not (MIN_YEAR <= value.year <= MAX_YEAR):
         return None
-    if value.tzinfo is not None and value.timestamp() == 0:
+    value = _aware(value)
+    if value.timestamp() == 0:
         return None
     return value
 
 
 def _tz(text: str | None) -> timezone:
+    """The zone a ``+hh:mm`` offset names; an impossible one (``+99:99``) is ignored (UTC)
+    rather than raised: ``timezone()`` refuses offsets of a day or more."""
     if not text or text.upper() in {"UTC", "GMT", "Z"}:
         return UTC
     sign = 1 if text[0] == "+" else -1
     digits = text[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
+    hours, minutes = int(digits[:2]), int(digits[2:4])
+    if hours > 23 or minutes > 59:
+        return UTC
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _from_parts(year: str, month_name: str, day: str, rest: str) -> datetime | None:
@@ -101,6 +118,27 @@ def _from_parts(year: str, month_name: str, day: str, rest: str) -> datetime | N
             at = time()
         tzinfo = _tz(match["tz"])
     return datetime.combine(day_value, at, tzinfo)
+
+
+def is_unknown(value: object) -> bool:
+    """Whether a date field says "no date" on purpose (``unknown``, ``n/a``, empty)."""
+    return value is None or (isinstance(value, str) and " ".join(value.split()).lower() in _UNKNOWN)
+
+
+def date_problem(value: object) -> str | None:
+    """Why a date field given in a file was not understood (``None`` if it was, or says none).
+
+    A scraper's "time zero" (the Unix epoch) is its way of writing no date and is not a problem.
+    """
+    if is_unknown(value) or parse_date(value) is not None:
+        return None
+    if isinstance(value, datetime) and value.tzinfo is not None and value.timestamp() == 0:
+        return None
+    if isinstance(value, str) and value.strip()[:4] in {"1969", "1970"}:
+        return None
+    shown = " ".join(str(value).split())
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    return f"date {shown!r} not understood; shown as undated"
 
 
 def parse_date(value: object) -> datetime | None:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
-from reader.library.dates import parse_date
+from reader.library.dates import date_problem, parse_date
 from reader.library.model import Article, ParseResult, Problem
 from reader.library.tags import clean_tag, dedupe, section_facet
 
@@ -43,13 +43,18 @@ _INFO_LINE = re.compile(r"^[+*-]\s+([A-Za-z][\w ]{0,30}?)\s*:\s*(.*)$")
 # Control characters end a URL: an ESC inside a "link" is a terminal escape, not an address.
 # The URL may hold balanced parentheses, as Wikipedia's do: (…/Conti_(ransomware)).
 _URL_CHAR = r"[^()\s<>\x00-\x1f\x7f\ud800-\udfff]"
+# Linear on any input (tests/test_regex_linear.py): the link text may not hold "[" (else a
+# run of 60,000 "[" is tried from each one, quadratic), the scheme starts where a word does,
+# and the groups are possessive, so nothing is ever tried twice.
 _MD_LINK = re.compile(
-    rf"\[[^\]]*\]\(\s*<?((?:{_URL_CHAR}|\({_URL_CHAR}*\))+)>?(?:\s+\"[^\"]*\")?\s*\)"
+    rf"\[[^\[\]]*+\]\(\s*+<?((?:{_URL_CHAR}++|\({_URL_CHAR}*+\))++)>?(?:\s++\"[^\"]*+\")?\s*+\)"
 )
-_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"\x00-\x1f\x7f\ud800-\udfff]+")
+_URL = re.compile(r"(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*+:[^\s<>\"\x00-\x1f\x7f\ud800-\udfff]++")
 _LINK_SCHEMES = ("http", "https")
 """A link is something the user opens in a browser: ``javascript:``, ``file:``, ``data:`` never are."""
-_HEADING = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+# The text is group 2 with its closing hashes still on (see _heading_text): the old
+# ``(.*?)\s*#*\s*$`` was cubic on a line of spaces (20 KB → minutes).
+_HEADING = re.compile(r"^(#{1,6})(?:\s++(.*+))?$")
 
 _UNKNOWN_VALUES = {"unknown", "none", "null", "n/a", "-", "?"}
 
@@ -170,7 +175,7 @@ _FENCE_CLOSE = {
     "---": re.compile(r"\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)"),
     "+++": re.compile(r"\n\+\+\+[ \t]*(?:\n|\Z)"),
 }
-_SIMPLE_FIELD = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*[:=][ \t]*(.*?)[ \t]*$", re.MULTILINE)
+_SIMPLE_FIELD = re.compile(r"^([A-Za-z_][\w-]*+)[ \t]*+[:=][ \t]*+(.*+)$", re.MULTILINE)
 
 
 def _front_matter(
@@ -213,7 +218,7 @@ def _simple_fields(raw: str) -> dict[str, str]:
     wanted = {key for keys in _FM_KEYS.values() for key in keys}
     out: dict[str, str] = {}
     for match in _SIMPLE_FIELD.finditer(raw):
-        key, value = match.group(1).lower(), match.group(2)
+        key, value = match.group(1).lower(), match.group(2).rstrip(" \t")
         if key in wanted and key not in out:
             if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
                 value = value[1:-1]
@@ -334,14 +339,14 @@ def _front_matter_tags(value: object) -> Iterable[str]:
     return out
 
 
-_INFO_HEADING = re.compile(r"^##[ \t]*Information[ \t]*:?[ \t]*$", re.MULTILINE | re.IGNORECASE)
-_ARTICLE_HEADING = re.compile(r"^##[ \t]*Article[ \t]*:?[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_INFO_HEADING = re.compile(r"^##[ \t]*+Information[ \t]*+(?::[ \t]*+)?$", re.MULTILINE | re.IGNORECASE)
+_ARTICLE_HEADING = re.compile(r"^##[ \t]*+Article[ \t]*+(?::[ \t]*+)?$", re.MULTILINE | re.IGNORECASE)
 # Starts with a literal newline so the regex engine can skip ahead quickly: ``^`` with
 # MULTILINE is ten times slower on a 5 KB body.
 _TAG_BLOCK = re.compile(
-    r"\n#{2,4}[ \t]*(?:[Aa]utogenerated[ \t]+)?[Tt][Aa][Gg][Ss][ \t]*:?[ \t]*(?=\n|$)"
+    r"\n#{2,4}[ \t]*+(?:[Aa]utogenerated[ \t]++)?[Tt][Aa][Gg][Ss][ \t]*+(?::[ \t]*+)?(?=\n|$)"
 )
-_FIRST_H1 = re.compile(r"^# +(.+)$", re.MULTILINE)
+_FIRST_H1 = re.compile(r"^# ++(.++)$", re.MULTILINE)
 
 _HEAD_WINDOW = 4096
 """The Information block sits in the first few lines; do not hunt for it across a huge body."""
@@ -437,7 +442,7 @@ def _tag_block(lines: list[str]) -> list[str]:
             continue
         heading = _HEADING.match(stripped)
         if heading and not stripped.startswith("[["):
-            facet = section_facet(heading.group(2) or "")
+            facet = section_facet(_heading_text(heading))
             continue
         links = _TAG_LINK.findall(stripped)
         if links:
@@ -454,6 +459,11 @@ def _tag_block(lines: list[str]) -> list[str]:
         if len(out) > MAX_TAGS * 2:
             break
     return out
+
+
+def _heading_text(heading: re.Match[str]) -> str:
+    """A heading's text without its optional closing ``#`` run (``## Tags ##`` → ``Tags``)."""
+    return (heading.group(2) or "").strip().rstrip("#").rstrip()
 
 
 def _clean_field(value: object) -> str:
@@ -498,6 +508,9 @@ def _build(path: str, meta: dict[str, Any], body: str, tags: list[str], problems
         problems.append(Problem(path, f"{len(cleaned)} tags; only the first {MAX_TAGS} kept", skipped=False))
         cleaned = cleaned[:MAX_TAGS]
     date_value = meta.get("date")
+    date = parse_date(date_value) if date_value is not None else None
+    if date is None and date_value is not None and (why := date_problem(date_value)) is not None:
+        problems.append(Problem(path, make_inert(why), skipped=False))
     digest = hashlib.blake2b(digest_size=12)
     digest.update(title.encode("utf-8", "surrogatepass"))
     digest.update(b"\x00")
@@ -508,7 +521,7 @@ def _build(path: str, meta: dict[str, Any], body: str, tags: list[str], problems
         subtitle=_clean_field(meta.get("subtitle")),
         source=_clean_field(meta.get("source")),
         link=_link(meta["link"], path, problems) if isinstance(meta.get("link"), str) else "",
-        date=parse_date(date_value) if date_value is not None else None,
+        date=date,
         author=_clean_field(meta.get("author")),
         tags=cleaned,
         body=body,

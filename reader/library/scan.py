@@ -88,12 +88,35 @@ def walk(root: Path, *, follow_external_links: bool = False) -> tuple[list[FileE
                     continue
                 seen_dirs.add(key)
                 stack.append((entry.path, rel))
-            elif stat_module.S_ISREG(st.st_mode) and name.lower().endswith(EXTENSIONS):
-                if name.startswith("."):
-                    continue
-                files.append(FileEntry(rel, entry.path, st.st_size, st.st_mtime_ns))
+            elif name.lower().endswith(EXTENSIONS) and not name.startswith("."):
+                odd = not_regular(st.st_mode)
+                if odd is None:
+                    files.append(FileEntry(rel, entry.path, st.st_size, st.st_mtime_ns))
+                else:
+                    report.problems.append(Problem(rel, odd))
     files.sort(key=lambda f: f.path)
     return files, report
+
+
+def not_regular(mode: int) -> str | None:
+    """Why a file named like an article cannot be one (a FIFO, socket, device), or ``None``.
+
+    One rule for the walk, the read and live reload: a FIFO swapped in for an article while
+    the app runs must be reported, not shown as an empty article (or block a read).
+    """
+    if stat_module.S_ISREG(mode):
+        return None
+    if stat_module.S_ISFIFO(mode):
+        kind = "a named pipe (FIFO)"
+    elif stat_module.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat_module.S_ISCHR(mode) or stat_module.S_ISBLK(mode):
+        kind = "a device"
+    elif stat_module.S_ISDIR(mode):
+        return "is a folder, not a file"
+    else:
+        kind = "a special file"
+    return f"is {kind}, not a regular file"
 
 
 def _is_dir(path: str) -> bool:
@@ -111,12 +134,32 @@ def _is_link(entry: os.DirEntry[str]) -> bool:
 
 
 def read_file(entry: FileEntry) -> ParseResult:
-    """Read and parse one file; any I/O failure becomes a problem naming the file."""
+    """Read and parse one file; any failure becomes a problem naming the file.
+
+    The one guard every reader of a file goes through (cold scan, cache refresh, worker
+    processes, live reload, opening an article): whatever goes wrong with one file, the rest
+    of the library still loads.
+    """
+    try:
+        return _read_file(entry)
+    except Exception as error:  # any bug a hostile file finds must cost that file only
+        return ParseResult(None, [Problem(entry.path, f"could not be read ({_describe(error)})")])
+
+
+def _describe(error: BaseException) -> str:
+    text = " ".join(str(error).split())[:200]
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _read_file(entry: FileEntry) -> ParseResult:
     try:
         # os.open/os.read, not open(): half the cost, and this runs once per article.
         # O_NONBLOCK: a FIFO renamed to .md after the walk fails instead of hanging.
         fd = os.open(entry.abspath, os.O_RDONLY | _O_BINARY | _O_NONBLOCK)
         try:
+            odd = not_regular(os.fstat(fd).st_mode)
+            if odd is not None:
+                return ParseResult(None, [Problem(entry.path, odd)])
             # Ask for the size the walk saw (+1 to notice growth), not the 4 MB cap: a 4 MB
             # read buffer per file costs more than parsing a 5 KB article.
             want = min(max(entry.size, 0), MAX_PARSE_BYTES) + 1
@@ -145,11 +188,15 @@ def read_file(entry: FileEntry) -> ParseResult:
     except IsADirectoryError:
         return ParseResult(None, [Problem(entry.path, "is a folder, not a file")])
     except OSError as error:
-        return ParseResult(None, [Problem(entry.path, f"cannot read: {error.strerror or error}")])
+        try:  # a socket cannot even be opened: say what it is rather than "no such device"
+            odd = not_regular(os.stat(entry.abspath).st_mode)
+        except OSError:
+            odd = None
+        return ParseResult(None, [Problem(entry.path, odd or f"cannot read: {error.strerror or error}")])
     try:
         result = parse_bytes(data, entry.path, total_size=size)
-    except (RecursionError, MemoryError) as error:  # pragma: no cover - defensive
-        return ParseResult(None, [Problem(entry.path, f"could not be parsed ({type(error).__name__})")])
+    except Exception as error:  # RecursionError, ValueError … from one odd file
+        return ParseResult(None, [Problem(entry.path, f"could not be parsed ({_describe(error)})")])
     if result.article is not None:
         result.article.mtime = entry.mtime_ns / 1e9
     return result

@@ -103,6 +103,8 @@ def translate(root: Path | str, events: Iterable[tuple[Any, str]]) -> Changes:
             changed.update(f"{rel}/{entry.path}" for entry in entries)
         elif not os.path.lexists(path):
             deleted.add(rel)  # a file, or a folder and everything that was below it
+        elif _is_markdown(rel) and not os.path.islink(path):
+            changed.add(rel)  # a FIFO or socket swapped in: read_file reports it as a problem
     return Changes(frozenset(changed), frozenset(deleted - changed), rescan)
 
 

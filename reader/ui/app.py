@@ -44,7 +44,16 @@ from reader.ui.article_view import ArticleView
 from reader.ui.commands import ArticleCommands, ReaderCommands, TagCommands
 from reader.ui.highlight_actions import HIGHLIGHTED_TERM, HighlightActions
 from reader.ui.markdown_render import RenderedDoc
-from reader.ui.screens import BookmarkRow, BookmarksScreen, HelpScreen, NamePrompt, ProblemsScreen
+from reader.ui.screens import (
+    BookmarkRow,
+    BookmarksScreen,
+    HelpScreen,
+    NamePrompt,
+    ProblemsScreen,
+    problem_count,
+    problem_lines,
+    reload_failed_message,
+)
 from reader.ui.tag_tree import SAVED_PREFIX, TagTree
 
 READ_AFTER_SECONDS = 1.5
@@ -328,7 +337,9 @@ class ReaderApp(HighlightActions, App[int]):
             try:
                 library = apply_changes(self.root, current, changes)
             except Exception as error:  # a failed refresh must not end live reload
-                self.call_from_thread(self.notify, f"Reload failed: {error}", severity="warning", markup=False)
+                self.call_from_thread(
+                    self.notify, reload_failed_message(changes, error), severity="warning", markup=False
+                )
                 continue
             if library is not current:
                 if self.full_text is not None:
@@ -477,8 +488,8 @@ class ReaderApp(HighlightActions, App[int]):
         library = self.library
         if library is not None:
             text.append(f"  ·  {len(library):,} articles", style="dim")
-            if library.problems:
-                text.append(f"  ·  {len(library.problems)} problem(s), press !", style="yellow")
+            if count := problem_count(library):
+                text.append(f"  ·  {count} problem(s), press !", style="yellow")
             if self.store.notices:
                 text.append("  ·  bookmarks file was corrupt, see !", style="bold red")
         if self.background_status:
@@ -825,9 +836,7 @@ class ReaderApp(HighlightActions, App[int]):
 
     def action_show_problems(self) -> None:
         library = self.library
-        lines = [(p.path, p.reason, p.skipped) for p in library.problems] if library else []
-        lines += [(folder, "hidden folder skipped", True) for folder in (library.skipped_dirs if library else [])]
-        self.push_screen(ProblemsScreen(lines, self.store.notices))
+        self.push_screen(ProblemsScreen(problem_lines(library), self.store.notices))
 
     def action_show_bookmarks(self) -> None:
         library = self.library

@@ -31,6 +31,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from reader.ui.nesting import cap_tables, clamp_nesting
+
 __all__ = [
     "MAX_LINE_CHARS",
     "BlockSpan",
@@ -475,7 +477,7 @@ def _parse_blocks(
 def _parse(text: str) -> _Parsed:
     """Parse once per document: a width change (resize) only re-wraps."""
     hrefs: list[str] = []
-    tokens = _MD.parse(_cap_length(sanitize(text)))
+    tokens = _MD.parse(cap_tables(clamp_nesting(_cap_length(sanitize(text)))))
     blocks, _ = _parse_blocks(tokens, 0, hrefs)
     return _Parsed(blocks, hrefs)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +21,10 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.library.parse import make_inert
+
+if TYPE_CHECKING:
+    from reader.library.index import Library
+    from reader.library.watch import Changes
 
 HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
     (
@@ -104,6 +109,35 @@ class HelpScreen(ModalScreen[None]):
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
         self.dismiss(result)
+
+
+def problem_lines(library: Library | None) -> list[tuple[str, str, bool]]:
+    """What ``!`` lists: ``(path, reason, skipped)`` for each problem, then hidden folders.
+
+    The one source of the top bar's count too (:func:`problem_count`). An empty library is
+    falsy (it has a length), so this tests ``is None``: with 0 articles the problems that
+    explain why are exactly what the user needs to see.
+    """
+    if library is None:
+        return []
+    lines = [(p.path, p.reason, p.skipped) for p in library.problems]
+    return lines + [(folder, "hidden folder skipped", True) for folder in library.skipped_dirs]
+
+
+def problem_count(library: Library | None) -> int:
+    """How many problems the top bar announces: the lines of ``!`` that are files' problems."""
+    return len(library.problems) if library is not None else 0
+
+
+def reload_failed_message(changes: Changes, error: BaseException) -> str:
+    """Live reload's notice when a batch could not be applied: which files, and why."""
+    paths = sorted(changes.changed | changes.deleted)
+    named = ", ".join(make_inert(path) for path in paths[:3])
+    if len(paths) > 3:
+        named += f" and {len(paths) - 3} more"
+    where = f" ({named})" if named else " (whole library)"
+    reason = make_inert(" ".join(f"{type(error).__name__}: {error}".split()))[:300]
+    return f"Reload failed{where}: {reason}"
 
 
 class ProblemsScreen(ModalScreen[None]):

@@ -1,0 +1,151 @@
+"""Every regular expression of the parser and the renderer runs in linear time.
+
+A hostile (or merely odd) file once kept ``reader list`` busy for minutes: a heading pattern
+was cubic on a line of spaces. Each pattern here is fed long runs of the delimiters it deals
+in, at 10 KB and 100 KB in the same run; the time may grow about tenfold, never a hundredfold.
+A ratio, never an absolute time: the machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from functools import partial
+
+import pytest
+
+from reader.library import dates, fulltext, index, parse, query, tags
+from reader.ui import app, markdown_render, nesting
+
+DELIMITERS = (" ", "#", "[", "]", "*", "_", "`", "+", "<", "(", ")", ":", "-", "a", ".", "\t")
+PREFIXES = ("", "## x", "## Information", "## Tags", "+ a", "July 1, 2021", "[x](", "a:", "\n")
+"""What the patterns look for before a run (a heading, an Information line, a link, a field)."""
+PAIRS = ("[]", "](", "()", "# ", "* ", "_*", "` ", "+ ", "a ", " :", " \t", "- ", "> ", "1.")
+
+Use = Callable[[re.Pattern[str], str], object]
+
+
+def _match(pattern: re.Pattern[str], text: str) -> object:
+    return pattern.match(text)
+
+
+def _scan(pattern: re.Pattern[str], text: str) -> object:
+    return sum(1 for _ in pattern.finditer(text))
+
+
+def _search(pattern: re.Pattern[str], text: str) -> object:
+    return pattern.search(text)
+
+
+# (where it lives, the pattern, how the code uses it: anchored match, or a search/scan of a text)
+PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
+    ("dates._MONTH_FIRST", dates._MONTH_FIRST, _match),
+    ("dates._DAY_FIRST", dates._DAY_FIRST, _match),
+    ("dates._TIME", dates._TIME, _match),
+    ("dates._ISO_Z", dates._ISO_Z, _scan),
+    ("fulltext._TOKEN", fulltext._TOKEN, _scan),
+    ("index._WORD_TOKEN", index._WORD_TOKEN, _scan),
+    ("parse._CONTROL", parse._CONTROL, _scan),
+    ("parse._TAG_LINK", parse._TAG_LINK, _scan),
+    ("parse._INFO_LINE", parse._INFO_LINE, _match),
+    ("parse._MD_LINK", parse._MD_LINK, _search),
+    ("parse._URL", parse._URL, _search),
+    ("parse._HEADING", parse._HEADING, _match),
+    ("parse._FENCE_OPEN", parse._FENCE_OPEN, _match),
+    ("parse._FENCE_CLOSE---", parse._FENCE_CLOSE["---"], _search),
+    ("parse._FENCE_CLOSE+++", parse._FENCE_CLOSE["+++"], _search),
+    ("parse._SIMPLE_FIELD", parse._SIMPLE_FIELD, _scan),
+    ("parse._INFO_HEADING", parse._INFO_HEADING, _scan),
+    ("parse._ARTICLE_HEADING", parse._ARTICLE_HEADING, _scan),
+    ("parse._TAG_BLOCK", parse._TAG_BLOCK, _search),
+    ("parse._FIRST_H1", parse._FIRST_H1, _scan),
+    ("query._TOKEN", query._TOKEN, _scan),
+    ("query._DATE_BOUND", query._DATE_BOUND, _match),
+    ("tags._SPACES", tags._SPACES, _scan),
+    ("tags._JUNK", tags._JUNK, _match),
+    ("tags._FACET", tags._FACET, _match),
+    ("app._TERM_SPLIT", app._TERM_SPLIT, _scan),
+    ("markdown_render._CONTROL_RE", markdown_render._CONTROL_RE, _scan),
+    ("markdown_render._WORD_RE", markdown_render._WORD_RE, _scan),
+    ("nesting._PREFIX", nesting._PREFIX, _match),
+]
+
+
+def _inputs(size: int) -> list[str]:
+    """Runs of each delimiter (and of mixed pairs) behind the prefixes the patterns look for."""
+    runs = [ch * size for ch in DELIMITERS] + [pair * (size // 2) for pair in PAIRS]
+    return [prefix + run + "a" for prefix in PREFIXES for run in runs]
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _best_of_3(fn: Callable[[], object]) -> float:
+    return min(_timed(fn) for _ in range(3))
+
+
+def _worst_ratio(
+    run: Callable[[str], object], small: list[str], large: list[str], floor: float = 2e-5
+) -> tuple[float, str]:
+    """The largest time(large) / time(small) over the inputs, and the input (its start) that gave it.
+
+    ``floor``: times below it are timer noise and count as ``floor``.
+    """
+    worst, worst_input = 0.0, ""
+    for short, long in zip(small, large, strict=True):
+        t_small = max(_best_of_3(partial(run, short)), floor)
+        t_large = _timed(partial(run, long))
+        if t_large / t_small > LIMIT / 2:  # suspicious: take the best of 3 of both
+            t_small = max(_best_of_3(partial(run, short)), floor)
+            t_large = _best_of_3(partial(run, long))
+        if t_large / t_small > worst:
+            worst, worst_input = t_large / t_small, long[:40]
+    return worst, worst_input
+
+
+SMALL, LARGE = 10_000, 100_000
+LIMIT = 40.0
+"""10x the input may take ~10x the time; a quadratic pattern takes 100x and fails. Generous
+slack: caches and a shared machine make even a linear scan 30x now and then."""
+
+
+@pytest.mark.parametrize(("name", "pattern", "use"), PATTERNS, ids=[name for name, _, _ in PATTERNS])
+def test_pattern_time_grows_linearly(name: str, pattern: re.Pattern[str], use: Use) -> None:
+    small, large = _inputs(SMALL), _inputs(LARGE)
+    # Screen first at 100 → 1,000 characters, so a cubic pattern fails in seconds, not hours.
+    for low, high, floor in ((100, 1_000, 1e-6), (1_000, SMALL, 1e-5)):
+        ratio, where = _worst_ratio(lambda text: use(pattern, text), _inputs(low), _inputs(high), floor)
+        assert ratio < LIMIT, f"{name}: {ratio:.0f}x for 10x input on {where!r}…"
+    ratio, where = _worst_ratio(lambda text: use(pattern, text), small, large)
+    assert ratio < LIMIT, f"{name}: {ratio:.0f}x for 10x input on {where!r}…"
+
+
+def _hostile_files(size: int) -> dict[str, str]:
+    """Whole files that once froze the parser (or could): ``size`` characters of each hostile run."""
+    files = {
+        "tag block heading of spaces": "# T\n\n## Article:\nx\n\n#### Tags:\n[[a]]\n## x" + " " * size + "a\n",
+        "title of hashes": "# " + "#" * size + "\n",
+        "front matter url of brackets": "---\ntitle: x\nurl: '" + "[" * size + "'\n---\nb\n",
+        "front matter field of spaces": "---\ntitle: x" + " " * size + "y\n---\nb\n",
+        "information line of spaces": "# T\n\n## Information:\n+ Link: [a](" + " " * size + "x\n\n## Article:\nb\n",
+        "deep quote": ">" * size + " x\n",
+        "deep list": "- " * (size // 2) + "x\n",
+        "unclosed links": "[a](" * (size // 4),
+        "emphasis soup": "*a _" * (size // 4),
+        "code ticks": "`a " * (size // 3),
+    }
+    files.update({f"run of {ch!r}": "# T\n\n" + ch * size + "a\n" for ch in DELIMITERS})
+    return files
+
+
+@pytest.mark.parametrize("name", list(_hostile_files(10)))
+def test_whole_hostile_files_parse_and_render_in_linear_time(name: str) -> None:
+    small, large = _hostile_files(SMALL)[name], _hostile_files(LARGE)[name]
+    parse_ratio, _ = _worst_ratio(lambda text: parse.parse_text(text, "x.md"), [small], [large], floor=1e-4)
+    assert parse_ratio < LIMIT, f"parse_text: {parse_ratio:.0f}x for 10x input"
+    render_ratio, _ = _worst_ratio(lambda text: markdown_render.render_markdown(text, 80), [small], [large], 1e-3)
+    assert render_ratio < LIMIT, f"render_markdown: {render_ratio:.0f}x for 10x input"
