@@ -313,7 +313,7 @@ class ReaderApp(App[int]):
         self._set_background("")
         if error:
             self.notify(f"Full-text search is limited: {error}", severity="warning", markup=False)
-        if library is self.library and parse_query(self.filter_text).has_text:
+        if library is self.library and parse_query(self.filter_text).needs_full_text:
             self.apply_filter(keep=self._current_path())
 
     @work(thread=True, exclusive=True, group="watch")
