@@ -19,6 +19,7 @@ from reader import __version__
 
 if TYPE_CHECKING:
     from reader.library.index import Library
+    from reader.library.query import Node, Query
 
 SUBCOMMANDS = ("list", "tags", "bookmarks", "highlights")
 EXIT_USAGE = 2
@@ -185,31 +186,51 @@ def print_json(data: object) -> None:
     sys.stdout.write("\n")
 
 
-def cmd_list(argv: Sequence[str]) -> int:
-    args = _list_parser().parse_args(argv)
-    root = resolve_library(args.path)
-    from reader.library.query import parse_query
+def _query_verbatim(argv: Sequence[str]) -> list[str]:
+    """``--query -tag:x`` as ``--query=-tag:x``: argparse takes a value starting with ``-``
+    for an option, and a query often starts with a negation."""
+    out: list[str] = []
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if item == "--":
+            out.extend(items[i:])
+            break
+        if item in {"--query", "-q"} and i + 1 < len(items):
+            out.append(f"--query={items[i + 1]}")
+            i += 2
+            continue
+        out.append(item)
+        i += 1
+    return out
 
-    words = bool(args.query) and parse_query(args.query).has_text
+
+def cmd_list(argv: Sequence[str]) -> int:
+    args = _list_parser().parse_args(_query_verbatim(argv))
+    root = resolve_library(args.path)
+    query = cli_query(args.query, args.tag, args.bookmarked)
+    errors = query.errors
+    if errors:
+        # A script must be able to tell a typo from "these are the matches": nothing on stdout.
+        from reader.library.parse import make_inert
+
+        for error in errors:
+            print(f"reader: query: {make_inert(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    words = query.needs_full_text
     library = load_library(root, use_cache=not args.no_cache, verbose=args.verbose, full_text=words)
     if not args.verbose and library.problems:
         skipped = sum(1 for p in library.problems if p.skipped)
         if skipped:
             print(f"reader: {skipped} file(s) skipped; --verbose lists them", file=sys.stderr)
-    from reader.library.query import quote_value
-
-    query = " ".join([*(f"tag:{quote_value(tag)}" for tag in args.tag), f"({args.query})" if args.query else ""])
     store = _state(root)
     bookmarked = {library.by_path[p] for p in store.bookmarked_paths(library.articles) if p in library.by_path}
     read = {library.by_path[p] for p in store.read_paths(library.articles) if p in library.by_path}
     highlighted, noted = ({library.by_path[p] for p in paths} for paths in store.highlight_marks(library.articles))
-    if args.bookmarked:
-        query = f"{query} is:bookmarked"
     result = library.search(
-        query.strip(), sort=args.sort, bookmarked=bookmarked, read=read, highlighted=highlighted, noted=noted
+        query, sort=args.sort, bookmarked=bookmarked, read=read, highlighted=highlighted, noted=noted
     )
-    for error in result.errors:
-        print(f"reader: query: {error}", file=sys.stderr)
     articles = [library.articles[i] for i in result.ids]
     if args.json:
         data = [a.to_json(bookmarked=library.by_path[a.path] in bookmarked) for a in articles]
@@ -217,7 +238,7 @@ def cmd_list(argv: Sequence[str]) -> int:
         return 0
     width = shutil.get_terminal_size((120, 24)).columns
     if not articles:
-        print("No articles match." if query.strip() else "The library has no articles.")
+        print("No articles match." if query.root is not None else "The library has no articles.")
         return 0
     source_width = min(22, max(len(a.source) for a in articles) or 1)
     for article in articles:
@@ -228,6 +249,22 @@ def cmd_list(argv: Sequence[str]) -> int:
         print(f"{mark} {when}  {source}  {_fit(article.title, room)}")
     print(f"{len(articles)} of {len(library)} articles", file=sys.stderr)
     return 0
+
+
+def cli_query(text: str, tags: Sequence[str] = (), bookmarked: bool = False) -> Query:
+    """The query ``reader list`` evaluates: ``--query`` parsed exactly as the app's filter bar
+    parses it (same tree, same errors), with ``--tag`` and ``--bookmarked`` ANDed on as terms."""
+    from reader.library.query import And, Term, parse_query
+
+    query = parse_query(text)
+    extra: list[Node] = [Term("tag", tag.strip()) for tag in tags if tag.strip()]
+    if bookmarked:
+        extra.append(Term("is", "bookmarked"))
+    if not extra:
+        return query
+    parts = [*extra, *([query.root] if query.root is not None else [])]
+    query.root = parts[0] if len(parts) == 1 else And(tuple(parts))
+    return query
 
 
 def _fit(text: str, width: int) -> str:

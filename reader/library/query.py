@@ -106,6 +106,23 @@ class Query:
         """Whether the query searches text (so results are best ranked by relevance)."""
         return bool(self.words)
 
+    @property
+    def needs_full_text(self) -> bool:
+        """Whether any word or phrase, negated ones too, is in the query: then only the
+        full-text index gives the answer (``-ransomware`` must drop articles that say it in
+        the body). The CLI and the app ask this one question before they search."""
+
+        def visit(node: Node | None) -> bool:
+            if isinstance(node, Term):
+                return node.field in {"", "phrase"}
+            if isinstance(node, Not):
+                return visit(node.child)
+            if isinstance(node, And | Or):
+                return any(visit(child) for child in node.children)
+            return False
+
+        return visit(self.root)
+
 
 _TOKEN = re.compile(
     r"""

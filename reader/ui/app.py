@@ -190,6 +190,9 @@ class ReaderApp(HighlightActions, App[int]):
         self.current: Article | None = None
         self.current_id: int | None = None
         self._read_timer: Timer | None = None
+        self._shown_early: int | None = None
+        self._list_shown: int | None = None
+        """The list article the preview last followed (current_article() compares the cursor)."""
         self._folded_titles: list[str] | None = None
         self._folded_tags: list[str] | None = None
         self.loading_message = "Loading the library…"
@@ -326,7 +329,7 @@ class ReaderApp(HighlightActions, App[int]):
         self._set_background("")
         if error:
             self.notify(f"Full-text search is limited: {error}", severity="warning", markup=False)
-        if library is self.library and parse_query(self.filter_text).has_text:
+        if library is self.library and parse_query(self.filter_text).needs_full_text:
             self.apply_filter(keep=self._current_path())
 
     @work(thread=True, exclusive=True, group="watch")
@@ -568,7 +571,29 @@ class ReaderApp(HighlightActions, App[int]):
 
     @on(ArticleList.Highlighted)
     def _article_highlighted(self, event: ArticleList.Highlighted) -> None:
+        if self._shown_early is not None and event.article_id == self._shown_early:
+            self._shown_early = None  # current_article() already showed it
+            return
+        self._shown_early = None
+        self._list_shown = event.article_id
         self.show_article(event.article_id)
+
+    def current_article(self) -> tuple[Article, int] | None:
+        """The article every "current article" action works on: the one under the list cursor now.
+
+        The preview follows the cursor through a message, which arrives after any key already
+        queued behind the move (``j b`` in one burst), so the preview may still show the article
+        the cursor just left. An article shown from outside the filter (a related article, a
+        bookmark) stays current until the cursor moves.
+        """
+        listed = self.query_one(ArticleList).current_id
+        if listed is not None and listed != self._list_shown:
+            self._list_shown = self._shown_early = listed
+            self.show_article(listed)
+        if self.current is None or self.current_id is None:
+            return None
+        return self.current, self.current_id
+
 
     @on(ArticleList.Selected)
     def _article_selected(self, event: ArticleList.Selected) -> None:
@@ -641,6 +666,7 @@ class ReaderApp(HighlightActions, App[int]):
         widget.update(text)
 
     def action_related(self, n: int) -> None:
+        self.current_article()
         if 0 < n <= len(self.related_ids):
             self.jump_to_article(self.related_ids[n - 1])
 
@@ -738,7 +764,7 @@ class ReaderApp(HighlightActions, App[int]):
         self.notify(f"Sorted by {self.sort}", timeout=2, markup=False)
 
     def action_toggle_bookmark(self) -> None:
-        if self.current is None or self.current_id is None:
+        if self.current_article() is None or self.current is None or self.current_id is None:
             self.notify("No article to bookmark.", severity="warning", markup=False)
             return
         now = self.store.toggle_bookmark(self.current)
@@ -760,7 +786,7 @@ class ReaderApp(HighlightActions, App[int]):
         self.toggle_term(UNREAD_TERM)
 
     def action_toggle_read(self) -> None:
-        if self.current is None or self.current_id is None:
+        if self.current_article() is None or self.current is None or self.current_id is None:
             return
         if self._read_timer is not None:
             self._read_timer.stop()
@@ -776,7 +802,7 @@ class ReaderApp(HighlightActions, App[int]):
             self.toggle_term(f"-{node.term}")
 
     def action_open_link(self) -> None:
-        if self.current is None:
+        if self.current_article() is None or self.current is None:
             return
         if not self.current.link:
             self.notify("This article has no link.", severity="warning", markup=False)
@@ -796,7 +822,7 @@ class ReaderApp(HighlightActions, App[int]):
         self.notify(f"Opening {url}", timeout=3, markup=False)
 
     def action_copy_link(self) -> None:
-        if self.current is None or not self.current.link:
+        if self.current_article() is None or self.current is None or not self.current.link:
             self.notify("This article has no link to copy.", severity="warning", markup=False)
             return
         self.copy_to_clipboard(self.current.link)
