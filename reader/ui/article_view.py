@@ -45,6 +45,8 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 NO_ARTICLE_MESSAGE = "No article selected"
 EMPTY_BODY_MESSAGE = "This article has no body text."
+READING_WIDTH = 100
+"""Default widest line of article text: longer lines are tiring to read; the column is centred."""
 SCROLL_REPORT_DELAY = 0.5
 """Seconds the scroll position must stay put before :class:`ArticleView.Scrolled` is posted."""
 
@@ -240,6 +242,18 @@ class ArticleView(ScrollView, can_focus=True):
         self._scroll_timer: Timer | None = None
         self._reported: tuple[str, int] | None = None
         self._prerendered: tuple[str, int, MarkdownStyles, RenderedDoc] | None = None
+        self._reading_width = READING_WIDTH
+
+    @property
+    def reading_width(self) -> int:
+        """Widest line of text in columns (0: the whole pane); a wider pane centres the column."""
+        return self._reading_width
+
+    @reading_width.setter
+    def reading_width(self, columns: int) -> None:
+        self._reading_width = max(0, columns)
+        if self.is_attached and self._wrap_width() != self._doc_width:
+            self._rebuild(keep_position=True)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -360,7 +374,15 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _wrap_width(self) -> int:
         """The width the document is wrapped to: the content area minus the scrollbar gutter."""
-        return self.scrollable_content_region.width
+        width = self.scrollable_content_region.width
+        return min(width, self._reading_width) if self._reading_width else width
+
+    def _margin(self) -> int:
+        """Blank cells left of the text column, which is centred in a pane wider than it."""
+        doc = self._doc
+        if doc is None or self._message is not None:
+            return 0
+        return max(0, (self.scrollable_content_region.width - self._doc_width) // 2)
 
     def _rebuild(self, *, keep_position: bool = False) -> None:
         """(Re)render the document for the current width and styles, keeping caches coherent."""
@@ -465,6 +487,9 @@ class ArticleView(ScrollView, can_focus=True):
                 strip = _apply_ranges(strip, ranges)
             strip = strip.apply_style(base)
             self._row_cache[row] = strip
+        margin = self._margin()
+        if margin:
+            return Strip.join([Strip.blank(margin, base), strip]).crop_extend(scroll_x, scroll_x + width, base)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     # -- styles -------------------------------------------------------------------------------
@@ -642,7 +667,7 @@ class ArticleView(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        href = self.link_at(offset.y + round(self.scroll_y), offset.x + round(self.scroll_x))
+        href = self.link_at(offset.y + round(self.scroll_y), offset.x - self._margin() + round(self.scroll_x))
         if href:
             event.stop()
             self.post_message(self.LinkClicked(self, href, self._article.path if self._article else None))

@@ -37,6 +37,8 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
             ("n p", "next / previous article"),
             ("[ ]", "previous / next heading in the article"),
             ("escape", "back: close a bar or screen, return to the list"),
+            ("z", "maximise the article / give the other panes back"),
+            ("\\", "fold / unfold the tag sidebar (narrow terminals: instead of the list)"),
         ),
     ),
     (
