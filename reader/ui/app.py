@@ -137,6 +137,7 @@ class ReaderApp(App[int]):
         Binding("exclamation_mark", "show_problems", "Problems", show=False, id="reader.problems"),
         Binding("x", "exclude_tag", "Exclude tag", show=False, id="reader.exclude_tag"),
         Binding("backslash", "toggle_sidebar", "Sidebar", show=False, id="reader.sidebar"),
+        Binding("T", "toggle_tags", "All tags", show=False, id="reader.all_tags"),
         *(
             Binding(str(n), f"related({n})", f"Related #{n}", show=False, id=f"reader.related_{n}")
             for n in range(1, RELATED_COUNT + 1)
@@ -719,6 +720,10 @@ class ReaderApp(App[int]):
             self.query_one(ArticleView).focus()
         elif self.pane_layout.mode == "narrow":
             self.query_one(ArticleList).focus()
+
+    def action_toggle_tags(self) -> None:
+        """Every tag in the article's header, or back to two rows of them."""
+        self.query_one(ArticleView).action_toggle_tags()
 
     def action_toggle_sidebar(self) -> None:
         """Fold or unfold the tag sidebar (in the narrow layout: show it instead of the list)."""

@@ -29,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from reader.ui.header_tags import EXPAND_HREF, chip, fit_rows, folded_labels, more_label
 from reader.ui.markdown_render import (
     MarkdownStyles,
     RenderedDoc,
@@ -243,6 +244,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._reported: tuple[str, int] | None = None
         self._prerendered: tuple[str, int, MarkdownStyles, RenderedDoc] | None = None
         self._reading_width = READING_WIDTH
+        self._tags_expanded = False
 
     @property
     def reading_width(self) -> int:
@@ -304,6 +306,8 @@ class ArticleView(ScrollView, can_focus=True):
         """
         if rendered_body is not None and article is not None:
             self._prerendered = (article.body, rendered_body.width, self._styles, rendered_body)
+        if article is None or self._article is None or article.path != self._article.path:
+            self._tags_expanded = False
         self._article = article
         self._message = NO_ARTICLE_MESSAGE if article is None else None
         self._terms = _words_regex(highlight or "")
@@ -452,18 +456,36 @@ class ArticleView(ScrollView, can_focus=True):
                 render_runs([("Link: ", meta["label"]), (article.link, self._styles.link, article.link)], width)
             )
         if article.tags:
-            tag_runs: list[tuple[str, Style | None]] = []
-            for index, label in enumerate(tag_labels(article.tags)):
-                if index:
-                    tag_runs.append((" ", None))
-                # No-break spaces keep a chip on one row; the wrapper breaks only at plain spaces.
-                tag_runs.append(("\xa0" + label.replace(" ", "\xa0") + "\xa0", meta["tag"]))
-            details.append(render_runs(tag_runs, width))
+            details.append(self._render_tags(article, width))
         blocks = [join_docs(top)]
         if details:
             blocks.append(join_docs(details))
         header = join_docs(blocks, gap=1)
         return join_docs([header, render_rule(width, self._styles.rule)])
+
+    def _render_tags(self, article: Article, width: int) -> RenderedDoc:
+        """The tag chips: all of them when unfolded (``T``), else at most two rows."""
+        meta = self._meta_styles
+        labels = tag_labels(article.tags)
+        hidden = 0
+        if not self._tags_expanded:
+            labels, hidden = fit_rows(folded_labels(labels), width)
+        tag_runs: list[tuple[str, Style | None] | tuple[str, Style | None, str | None]] = []
+        for index, label in enumerate(labels):
+            if index:
+                tag_runs.append((" ", None))
+            tag_runs.append((chip(label), meta["tag"]))
+        if hidden:
+            tag_runs += [(" ", None), (chip(more_label(hidden)), meta["label"], EXPAND_HREF)]
+        elif self._tags_expanded and fit_rows(folded_labels(tag_labels(article.tags)), width)[1]:
+            tag_runs += [(" ", None), (chip("T folds the tags"), meta["label"], EXPAND_HREF)]
+        return render_runs(tag_runs, width)
+
+    def action_toggle_tags(self) -> None:
+        """Show every tag of the header, or fold them back to two rows."""
+        self._tags_expanded = not self._tags_expanded
+        if self._article is not None:
+            self._rebuild()
 
     def render_line(self, y: int) -> Strip:
         """Slice one cached row: highlights and the widget's base style, cropped to the width."""
@@ -668,7 +690,10 @@ class ArticleView(ScrollView, can_focus=True):
         if offset is None:
             return
         href = self.link_at(offset.y + round(self.scroll_y), offset.x - self._margin() + round(self.scroll_x))
-        if href:
+        if href == EXPAND_HREF:
+            event.stop()
+            self.action_toggle_tags()
+        elif href:
             event.stop()
             self.post_message(self.LinkClicked(self, href, self._article.path if self._article else None))
 

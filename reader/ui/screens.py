@@ -59,6 +59,7 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
             ("u", "mark the current article read / unread"),
             ("o", "open the article's link in the browser (http and https only)"),
             ("y", "copy the article's link"),
+            ("T", "all the article's tags, or back to two rows (click +N more too)"),
             ("1 … 5", "open one of the related articles listed under the article"),
             ("ctrl+b", "all bookmarks, including ones whose file is gone"),
             ("!", "problems: files that were skipped or read with a caveat"),
