@@ -44,6 +44,7 @@ from reader.ui.article_view import ArticleView
 from reader.ui.commands import ArticleCommands, ReaderCommands, TagCommands
 from reader.ui.layout import PaneLayout
 from reader.ui.markdown_render import RenderedDoc
+from reader.ui.render_code import DEFAULT_THEME
 from reader.ui.screens import BookmarkRow, BookmarksScreen, HelpScreen, NamePrompt, ProblemsScreen
 from reader.ui.tag_tree import SAVED_PREFIX, TagTree
 
@@ -232,6 +233,8 @@ class ReaderApp(App[int]):
         self.pane_layout.apply(self.size.width)
         if self.config.reading_width is not None:
             self.query_one(ArticleView).reading_width = self.config.reading_width
+        if self.config.code_theme is not None:
+            self.query_one(ArticleView).code_theme = self.config.code_theme
         # Scroll positions are kept in memory between writes; save them now and then too.
         self.set_interval(30, self.store.flush)
         self.query_one(ArticleList).focus()
@@ -724,6 +727,13 @@ class ReaderApp(App[int]):
     def action_toggle_tags(self) -> None:
         """Every tag in the article's header, or back to two rows of them."""
         self.query_one(ArticleView).action_toggle_tags()
+
+    def action_toggle_code_highlighting(self) -> None:
+        """Syntax colours in fenced code on or off (config.toml's code_theme sets the start)."""
+        view = self.query_one(ArticleView)
+        view.code_theme = None if view.code_theme else (self.config.code_theme or DEFAULT_THEME)
+        state = "on" if view.code_theme else "off"
+        self.notify(f"Code highlighting {state}", timeout=2, markup=False)
 
     def action_toggle_sidebar(self) -> None:
         """Fold or unfold the tag sidebar (in the narrow layout: show it instead of the list)."""

@@ -38,6 +38,7 @@ from reader.ui.markdown_render import (
     render_rule,
     render_runs,
 )
+from reader.ui.render_code import DEFAULT_THEME
 
 if TYPE_CHECKING:
     from reader.library.model import Article
@@ -245,6 +246,18 @@ class ArticleView(ScrollView, can_focus=True):
         self._prerendered: tuple[str, int, MarkdownStyles, RenderedDoc] | None = None
         self._reading_width = READING_WIDTH
         self._tags_expanded = False
+        self._code_theme: str | None = DEFAULT_THEME
+
+    @property
+    def code_theme(self) -> str | None:
+        """The Pygments style of fenced code (``None``: no syntax colours)."""
+        return self._code_theme
+
+    @code_theme.setter
+    def code_theme(self, name: str | None) -> None:
+        self._code_theme = name or None
+        if self.is_attached and self._load_styles() and self._doc is not None:
+            self._rebuild(keep_position=True)
 
     @property
     def reading_width(self) -> int:
@@ -553,6 +566,7 @@ class ArticleView(ScrollView, can_focus=True):
             strike=component("strike"),
             highlight=component("highlight"),
             highlight_current=component("highlight-current"),
+            code_theme=self._code_theme,
         )
         meta = {
             "title": component("meta-title"),

@@ -31,6 +31,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from reader.ui.render_code import DEFAULT_THEME, cut_spans, highlight_lines, language_of
+
 __all__ = [
     "MAX_LINE_CHARS",
     "LinkSpan",
@@ -140,6 +142,8 @@ class MarkdownStyles:
     strike: Style = field(default_factory=lambda: Style(strike=True))
     highlight: Style = field(default_factory=lambda: Style(color="black", bgcolor="yellow"))
     highlight_current: Style = field(default_factory=lambda: Style(color="black", bgcolor="dark_orange", bold=True))
+    code_theme: str | None = DEFAULT_THEME
+    """Pygments style for fenced code with a language; ``None``: no syntax colours."""
 
     def heading(self, level: int) -> Style:
         """The style of a heading level (h5 and h6 look like h4)."""
@@ -265,6 +269,7 @@ class _Paragraph:
 @dataclass(slots=True)
 class _Code:
     text: str
+    language: str = ""
 
 
 @dataclass(slots=True)
@@ -417,7 +422,7 @@ def _parse_blocks(
                 blocks.append(_Paragraph(runs, tight=token.hidden))
             index += 3
         elif kind in ("fence", "code_block"):
-            blocks.append(_Code(token.content))
+            blocks.append(_Code(token.content, language_of(token.info) if kind == "fence" else ""))
             index += 1
         elif kind == "html_block":
             blocks.append(_Html(token.content))
@@ -722,7 +727,7 @@ class _Renderer:
         if isinstance(block, _Quote):
             return self.quote(block, width, base, depth)
         if isinstance(block, _Code):
-            return self.code(block.text, width)
+            return self.code(block.text, width, block.language)
         if isinstance(block, _Table):
             return self.table(block, width, base)
         if isinstance(block, _Rule):
@@ -786,34 +791,45 @@ class _Renderer:
             _indent_row(row, "▌ ", bar_style, 2)
         return rows
 
-    def code(self, text: str, width: int) -> list[_Row]:
+    def code(self, text: str, width: int, language: str = "") -> list[_Row]:
         style = self.styles.code_block
         marker_style = style + Style(dim=True)
         pad = 1 if width >= 6 else 0
         inner = max(1, width - 2 * pad)
         edge = " " * pad
         rows: list[_Row] = []
-        for raw in text.rstrip("\n").split("\n"):
-            line = _inline_safe(raw.expandtabs(4).rstrip())
+        lines = [_inline_safe(raw.expandtabs(4).rstrip()) for raw in text.rstrip("\n").split("\n")]
+        colours = highlight_lines("\n".join(lines), language, self.styles.code_theme) if language else None
+        if language:  # the label row says what the block is, highlighted or not
+            label = language[: max(1, inner)]
+            fill = " " * max(0, inner - len(label))
+            rows.append(_Row([Segment(edge + label + fill + edge, marker_style)], edge + label + fill + edge, width))
+        for number, line in enumerate(lines):
             ascii_only = line.isascii()
             cells = len(line) if ascii_only else cell_len(line)
             if cells <= inner:
-                chunks = [(line, cells, False)]
+                chunks = [(0, len(line), cells, False)]
             else:
                 chunks = []
                 start = 0
                 for cut in _chop(line, 0, len(line), max(1, inner - 1), ascii_only):
                     piece = line[start:cut]
-                    chunks.append((piece, len(piece) if ascii_only else cell_len(piece), cut < len(line)))
+                    chunks.append((start, cut, len(piece) if ascii_only else cell_len(piece), cut < len(line)))
                     start = cut
-            for piece, piece_cells, continued in chunks:
+            spans = colours[number] if colours is not None and number < len(colours) else None
+            for start, end, piece_cells, continued in chunks:
+                piece = line[start:end]
                 fill = " " * max(0, inner - piece_cells - continued)
-                body = edge + piece + fill
-                segments = [Segment(body, style)]
+                if spans is None:
+                    segments = [Segment(edge + piece + fill, style)]
+                else:
+                    segments = [Segment(edge, style)]
+                    segments += [Segment(part, style + colour) for part, colour in cut_spans(spans, start, end)]
+                    segments.append(Segment(fill, style))
                 if continued:
                     segments.append(Segment("↩", marker_style))
                 segments.append(Segment(edge, style))
-                row_text = body + ("↩" if continued else "") + edge
+                row_text = edge + piece + fill + ("↩" if continued else "") + edge
                 rows.append(_Row(segments, row_text, pad * 2 + piece_cells + len(fill) + continued))
         return rows
 
