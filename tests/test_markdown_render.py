@@ -67,7 +67,7 @@ def test_headings_are_recorded_and_styled_by_level() -> None:
     assert len(styles) == 4
     assert style_of(doc, "body") != style_of(doc, "Top")
     assert style_of(doc, "Top") == STYLES.h1
-    assert style_of(doc, "Fifth") == STYLES.h4
+    assert style_of(doc, "Fifth") == STYLES.h5 != STYLES.h4
 
 
 def test_paragraphs_separated_by_one_blank_row() -> None:
@@ -500,3 +500,25 @@ async def test_code_highlighting_toggles_in_the_app(tmp_path) -> None:
         off = style_of(view.document, "def")
         assert on is not None and off is not None and on.color != off.color
         assert view.code_theme is None
+
+
+def test_h4_h5_h6_each_look_different() -> None:
+    doc = render_markdown("#### Four\n\n##### Five\n\n###### Six\n", 40)
+    styles = [style_of(doc, word) for word in ("Four", "Five", "Six")]
+    assert len(set(styles)) == 3
+
+
+async def test_h4_h5_h6_differ_in_the_widget_too(tmp_path) -> None:
+    from reader.ui.app import ReaderApp
+    from reader.ui.article_view import ArticleView
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "h.md").write_text("# Headings\n\n#### Four\n\n##### Five\n\n###### Six\n", encoding="utf-8")
+    app = ReaderApp(folder, data_dir=tmp_path / "state", read_after=3600, use_cache=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        await pilot.pause()
+        doc = app.query_one(ArticleView).document
+        assert doc is not None
+        assert len({style_of(doc, word) for word in ("Four", "Five", "Six")}) == 3

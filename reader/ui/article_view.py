@@ -128,6 +128,8 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--h2",
         "article-view--h3",
         "article-view--h4",
+        "article-view--h5",
+        "article-view--h6",
         "article-view--emphasis",
         "article-view--strong",
         "article-view--strike",
@@ -164,6 +166,8 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article-view--h2 { color: $markdown-h2-color; text-style: bold; }
     ArticleView > .article-view--h3 { color: $markdown-h3-color; text-style: bold; }
     ArticleView > .article-view--h4 { color: $markdown-h4-color; text-style: bold italic; }
+    ArticleView > .article-view--h5 { color: $markdown-h5-color; text-style: bold; }
+    ArticleView > .article-view--h6 { color: $text-muted; text-style: italic underline; }
     ArticleView > .article-view--emphasis { text-style: italic; }
     ArticleView > .article-view--strong { text-style: bold; }
     ArticleView > .article-view--strike { text-style: strike; }
@@ -551,6 +555,8 @@ class ArticleView(ScrollView, can_focus=True):
             h2=component("h2"),
             h3=component("h3"),
             h4=component("h4"),
+            h5=component("h5"),
+            h6=component("h6"),
             emphasis=component("emphasis"),
             strong=component("strong"),
             code_inline=component("code-inline"),

@@ -127,6 +127,8 @@ class MarkdownStyles:
     h2: Style = field(default_factory=lambda: Style(bold=True, color="cyan"))
     h3: Style = field(default_factory=lambda: Style(bold=True, color="bright_blue"))
     h4: Style = field(default_factory=lambda: Style(bold=True, italic=True))
+    h5: Style = field(default_factory=lambda: Style(bold=True, color="cyan"))
+    h6: Style = field(default_factory=lambda: Style(italic=True, underline=True, color="grey70"))
     emphasis: Style = field(default_factory=lambda: Style(italic=True))
     strong: Style = field(default_factory=lambda: Style(bold=True))
     code_inline: Style = field(default_factory=lambda: Style(color="bright_magenta", bgcolor="grey19"))
@@ -146,8 +148,8 @@ class MarkdownStyles:
     """Pygments style for fenced code with a language; ``None``: no syntax colours."""
 
     def heading(self, level: int) -> Style:
-        """The style of a heading level (h5 and h6 look like h4)."""
-        return (self.h1, self.h2, self.h3)[level - 1] if level <= 3 else self.h4
+        """The style of a heading level; each of the six looks different."""
+        return (self.h1, self.h2, self.h3, self.h4, self.h5, self.h6)[min(max(level, 1), 6) - 1]
 
 
 class LinkSpan(NamedTuple):
