@@ -522,3 +522,11 @@ async def test_h4_h5_h6_differ_in_the_widget_too(tmp_path) -> None:
         doc = app.query_one(ArticleView).document
         assert doc is not None
         assert len({style_of(doc, word) for word in ("Four", "Five", "Six")}) == 3
+
+
+def test_task_lists_show_boxes() -> None:
+    doc = render_markdown("- [ ] write the report\n- [x] file the bug\n- plain item\n- [link](https://x.org)", 40)
+    assert doc.plain[0].startswith("☐ write the report")
+    assert doc.plain[1].startswith("☑ file the bug")
+    assert not doc.plain[2].startswith(("☐", "☑")) and "plain item" in doc.plain[2]
+    assert "[ ]" not in " ".join(doc.plain) and "[x]" not in " ".join(doc.plain)

@@ -295,6 +295,8 @@ class _List:
     start: int
     tight: bool
     items: list[list[_Block]]
+    tasks: list[bool | None] = field(default_factory=list)
+    """Per item: ``False`` for ``[ ]``, ``True`` for ``[x]``, ``None`` for a plain item."""
 
 
 @dataclass(slots=True)
@@ -316,6 +318,22 @@ class _Parsed:
 _MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 _FLAG_OF_OPEN = {"em_open": EM, "strong_open": STRONG, "s_open": STRIKE}
 _CLOSERS = {"em_close", "strong_close", "s_close"}
+
+
+_TASK_RE = re.compile(r"\[([ xX])\] ")
+
+
+def _take_task(item: list[_Block]) -> bool | None:
+    """A task-list item (``- [ ] todo`` / ``- [x] done``): strip its box, say whether it is ticked."""
+    first = item[0] if item else None
+    if not isinstance(first, _Paragraph) or not first.runs:
+        return None
+    text, flags, link = first.runs[0]
+    match = _TASK_RE.match(text)
+    if match is None or flags or link != -1:
+        return None
+    first.runs[0] = (text[match.end() :], flags, link)
+    return match.group(1) != " "
 
 
 def _inlines(children: Sequence[Token] | None, hrefs: list[str]) -> list[_Run]:
@@ -450,7 +468,7 @@ def _parse_blocks(
             index += 1
             paragraphs = [b for item in items for b in item if isinstance(b, _Paragraph)]
             tight = all(p.tight for p in paragraphs)
-            blocks.append(_List(kind == "ordered_list_open", start, tight, items))
+            blocks.append(_List(kind == "ordered_list_open", start, tight, items, [_take_task(item) for item in items]))
         elif kind == "table_open":
             table, index = _parse_table(tokens, index + 1, hrefs)
             blocks.append(table)
@@ -767,6 +785,9 @@ class _Renderer:
         else:
             labels = [_BULLETS[depth % len(_BULLETS)]] * count
             label_width = 1
+        for number, task in enumerate(block.tasks):
+            if task is not None:
+                labels[number] = ("☑" if task else "☐").rjust(label_width)
         indent = label_width + 1
         inner = max(1, width - indent)
         out: list[_Row] = []
