@@ -8,6 +8,7 @@ Example ``config.toml``::
 
     library = "~/clippings"
     theme = "nord"
+    reading_width = 100   # widest line of article text (0: the whole pane)
 
     [keys]
     # Textual keymap: binding id = keys
@@ -49,6 +50,10 @@ class Config:
     library: str | None = None
     theme: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    reading_width: int | None = None
+    code_theme: str | None = None
+    """Pygments style for fenced code; "" (``code_theme = "none"``): no colours; None: the default."""
+    """Widest line of article text, in columns (0: as wide as the pane); None: the default."""
     path: Path | None = None
     error: str | None = None
     """Why the file could not be used, if it could not; the app shows this once."""
@@ -81,6 +86,16 @@ def load_config(path: Path | None = None) -> Config:
         config.theme = theme.strip()
     elif theme is not None:
         problems.append("'theme' must be a string")
+    reading_width = data.get("reading_width")
+    if isinstance(reading_width, int) and not isinstance(reading_width, bool) and reading_width >= 0:
+        config.reading_width = reading_width
+    elif reading_width is not None:
+        problems.append("'reading_width' must be a whole number of columns (0: no limit)")
+    code_theme = data.get("code_theme")
+    if isinstance(code_theme, str):
+        config.code_theme = "" if code_theme.strip().lower() in {"", "none", "off"} else code_theme.strip()
+    elif code_theme is not None:
+        problems.append("'code_theme' must be a Pygments style name or \"none\"")
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         for name, value in keys.items():
@@ -90,7 +105,7 @@ def load_config(path: Path | None = None) -> Config:
                 problems.append(f"keys.{name} must be a string like \"ctrl+b,m\"")
     else:
         problems.append("[keys] must be a table")
-    unknown = sorted(set(data) - {"library", "theme", "keys"})
+    unknown = sorted(set(data) - {"library", "theme", "keys", "reading_width", "code_theme"})
     if unknown:
         problems.append(f"unknown setting(s): {', '.join(unknown)}")
     if problems:

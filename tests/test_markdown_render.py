@@ -67,7 +67,7 @@ def test_headings_are_recorded_and_styled_by_level() -> None:
     assert len(styles) == 4
     assert style_of(doc, "body") != style_of(doc, "Top")
     assert style_of(doc, "Top") == STYLES.h1
-    assert style_of(doc, "Fifth") == STYLES.h4
+    assert style_of(doc, "Fifth") == STYLES.h5 != STYLES.h4
 
 
 def test_paragraphs_separated_by_one_blank_row() -> None:
@@ -173,11 +173,40 @@ def test_block_quote_bar_on_every_row_and_nested() -> None:
 
 
 def test_fenced_code_keeps_indentation_and_background() -> None:
-    doc = render_markdown("```python\ndef f():\n\treturn 1\n```", 30)
-    assert doc.plain[0].startswith(" def f():")
-    assert doc.plain[1].startswith("     return 1")  # tab → 4 spaces, plus the padding column
+    plain_styles = MarkdownStyles(code_theme=None)
+    doc = render_markdown("```python\ndef f():\n\treturn 1\n```", 30, plain_styles)
+    assert doc.plain[0].strip() == "python"  # the language label
+    assert doc.plain[1].startswith(" def f():")
+    assert doc.plain[2].startswith("     return 1")  # tab → 4 spaces, plus the padding column
     assert all(len(row) == 30 for row in doc.plain)  # background fills the width
     assert style_of(doc, "def f") == STYLES.code_block
+
+
+def test_fenced_code_is_syntax_highlighted_and_can_be_turned_off() -> None:
+    source = "```python\ndef f():\n    return 'text'\n```"
+    on = render_markdown(source, 40)
+    keyword, string = style_of(on, "def"), style_of(on, "text")
+    assert keyword is not None and string is not None
+    assert keyword.color is not None and string.color is not None and keyword.color != string.color
+    assert keyword.bgcolor == STYLES.code_block.bgcolor  # the block keeps its background
+    off = render_markdown(source, 40, MarkdownStyles(code_theme=None))
+    assert {style_of(off, "def"), style_of(off, "text")} == {STYLES.code_block}
+    assert on.plain == off.plain
+
+
+def test_highlighted_long_lines_still_wrap_with_marker() -> None:
+    line = "value = compute(" + ", ".join(f"arg{n}" for n in range(20)) + ")"
+    doc = render_markdown(f"```python\n{line}\n```", 30)
+    body = doc.plain[1:]
+    assert len(body) > 1 and body[0].rstrip().endswith("↩")
+    assert "".join(row[1:-1].rstrip().rstrip("↩") for row in body) == line
+    assert all(len(row) == 30 for row in doc.plain)
+
+
+def test_unknown_language_is_plain_with_its_label() -> None:
+    doc = render_markdown("```nosuchlang\nsome code\n```", 30)
+    assert doc.plain[0].strip() == "nosuchlang"
+    assert style_of(doc, "some code") == STYLES.code_block
 
 
 def test_indented_code_block() -> None:
@@ -450,3 +479,54 @@ def test_random_text_never_raises_or_overflows(parts: list[str], width: int) -> 
         assert "\x1b" not in segment.text
     for span in doc.links:
         assert 0 <= span.start_col < span.end_col <= width
+
+
+async def test_code_highlighting_toggles_in_the_app(tmp_path) -> None:
+    from reader.ui.app import ReaderApp
+    from reader.ui.article_view import ArticleView
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "code.md").write_text("# Code\n\n```python\ndef f():\n    return 'text'\n```\n", encoding="utf-8")
+    app = ReaderApp(folder, data_dir=tmp_path / "state", read_after=3600, use_cache=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        assert view.document is not None
+        on = style_of(view.document, "def")
+        await app.run_action("toggle_code_highlighting")
+        await pilot.pause()
+        off = style_of(view.document, "def")
+        assert on is not None and off is not None and on.color != off.color
+        assert view.code_theme is None
+
+
+def test_h4_h5_h6_each_look_different() -> None:
+    doc = render_markdown("#### Four\n\n##### Five\n\n###### Six\n", 40)
+    styles = [style_of(doc, word) for word in ("Four", "Five", "Six")]
+    assert len(set(styles)) == 3
+
+
+async def test_h4_h5_h6_differ_in_the_widget_too(tmp_path) -> None:
+    from reader.ui.app import ReaderApp
+    from reader.ui.article_view import ArticleView
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "h.md").write_text("# Headings\n\n#### Four\n\n##### Five\n\n###### Six\n", encoding="utf-8")
+    app = ReaderApp(folder, data_dir=tmp_path / "state", read_after=3600, use_cache=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        await pilot.pause()
+        doc = app.query_one(ArticleView).document
+        assert doc is not None
+        assert len({style_of(doc, word) for word in ("Four", "Five", "Six")}) == 3
+
+
+def test_task_lists_show_boxes() -> None:
+    doc = render_markdown("- [ ] write the report\n- [x] file the bug\n- plain item\n- [link](https://x.org)", 40)
+    assert doc.plain[0].startswith("☐ write the report")
+    assert doc.plain[1].startswith("☑ file the bug")
+    assert not doc.plain[2].startswith(("☐", "☑")) and "plain item" in doc.plain[2]
+    assert "[ ]" not in " ".join(doc.plain) and "[x]" not in " ".join(doc.plain)

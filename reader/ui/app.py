@@ -17,7 +17,7 @@ from typing import ClassVar
 from urllib.parse import urlparse
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -43,7 +43,9 @@ from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.commands import ArticleCommands, ReaderCommands, TagCommands
 from reader.ui.highlight_actions import HIGHLIGHTED_TERM, HighlightActions
+from reader.ui.layout import PaneLayout
 from reader.ui.markdown_render import RenderedDoc
+from reader.ui.render_code import DEFAULT_THEME
 from reader.ui.screens import (
     BookmarkRow,
     BookmarksScreen,
@@ -121,6 +123,7 @@ class ReaderApp(HighlightActions, App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("z", "toggle_maximized", "Maximise", id="reader.maximize"),
         Binding("q", "quit", "Quit", id="reader.quit"),
         Binding("question_mark", "help", "Help", id="reader.help"),
         Binding("slash", "focus_filter", "Filter", id="reader.filter"),
@@ -147,6 +150,8 @@ class ReaderApp(HighlightActions, App[int]):
         Binding("v", "select_passage", "Select", show=False, id="reader.select"),
         Binding("a", "note", "Note", show=False, id="reader.note"),
         Binding("H", "show_highlights", "Highlights", show=False, id="reader.highlights"),
+        Binding("backslash", "toggle_sidebar", "Sidebar", show=False, id="reader.sidebar"),
+        Binding("T", "toggle_tags", "All tags", show=False, id="reader.all_tags"),
         *(
             Binding(str(n), f"related({n})", f"Related #{n}", show=False, id=f"reader.related_{n}")
             for n in range(1, RELATED_COUNT + 1)
@@ -198,6 +203,7 @@ class ReaderApp(HighlightActions, App[int]):
         self.loading_message = "Loading the library…"
         self.related_ids: list[int] = []
         self.timeline_counts: list[tuple[str, int]] = []
+        self.pane_layout: PaneLayout | None = None
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -242,6 +248,12 @@ class ReaderApp(HighlightActions, App[int]):
         for notice in self.store.notices:
             self.notify(notice, severity="error", timeout=15, markup=False)
         self.query_one("#find", FindInput).display = False
+        self.pane_layout = PaneLayout(self.query_one("#panes"))
+        self.pane_layout.apply(self.size.width)
+        if self.config.reading_width is not None:
+            self.query_one(ArticleView).reading_width = self.config.reading_width
+        if self.config.code_theme is not None:
+            self.query_one(ArticleView).code_theme = self.config.code_theme
         # Scroll positions are kept in memory between writes; save them now and then too.
         self.set_interval(30, self.store.flush)
         self.query_one(ArticleList).focus()
@@ -478,6 +490,8 @@ class ReaderApp(HighlightActions, App[int]):
         widget.update(text)
 
     def on_resize(self) -> None:
+        if self.pane_layout is not None:
+            self.pane_layout.apply(self.size.width)
         self.call_after_refresh(self.update_timeline)
 
     def _show_status(self, text: Text) -> None:
@@ -729,6 +743,8 @@ class ReaderApp(HighlightActions, App[int]):
     async def action_back(self) -> None:
         if self.query_one("#find", FindInput).display:
             self.action_close_find()
+        elif self.pane_layout is not None and self.pane_layout.maximized:
+            self.action_toggle_maximized()
         else:
             self.query_one(ArticleList).focus()
 
@@ -745,6 +761,52 @@ class ReaderApp(HighlightActions, App[int]):
             panes[2].focus()
         else:  # the filter or find bar: back to the list
             panes[1].focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """In the narrow layout the pane shown is the one with the focus."""
+        if self.pane_layout is None or event.widget.screen is not self.screen:
+            return
+        right = self.query_one("#right")
+        if isinstance(event.widget, TagTree):
+            pane = "tags"
+        else:
+            pane = "article" if right in event.widget.ancestors_with_self else "list"
+        self.pane_layout.focus_moved(pane)
+
+    def action_toggle_maximized(self) -> None:
+        """The article alone on screen (any width), or the panes back."""
+        if self.pane_layout is None:
+            return
+        if self.pane_layout.toggle_maximized():
+            self.query_one(ArticleView).focus()
+        elif self.pane_layout.mode == "narrow":
+            self.query_one(ArticleList).focus()
+
+    def action_toggle_tags(self) -> None:
+        """Every tag in the article's header, or back to two rows of them."""
+        self.query_one(ArticleView).action_toggle_tags()
+
+    def action_toggle_code_highlighting(self) -> None:
+        """Syntax colours in fenced code on or off (config.toml's code_theme sets the start)."""
+        view = self.query_one(ArticleView)
+        view.code_theme = None if view.code_theme else (self.config.code_theme or DEFAULT_THEME)
+        state = "on" if view.code_theme else "off"
+        self.notify(f"Code highlighting {state}", timeout=2, markup=False)
+
+    def action_toggle_sidebar(self) -> None:
+        """Fold or unfold the tag sidebar (in the narrow layout: show it instead of the list)."""
+        if self.pane_layout is None:
+            return
+        if self.pane_layout.mode == "narrow":
+            if self.focused is self.query_one(TagTree):
+                self.query_one(ArticleList).focus()
+            else:
+                self.query_one(TagTree).focus()
+            return
+        if self.pane_layout.toggle_sidebar():
+            self.query_one(TagTree).focus()
+        elif self.focused is self.query_one(TagTree):
+            self.query_one(ArticleList).focus()
 
     def action_step_article(self, step: int) -> None:
         article_list = self.query_one(ArticleList)

@@ -34,6 +34,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from reader.state.highlights import plain_text, quote
+from reader.ui.header_tags import EXPAND_HREF, chip, fit_rows, folded_labels, more_label
 from reader.ui.markdown_render import (
     MarkdownStyles,
     RenderedDoc,
@@ -52,6 +53,7 @@ from reader.ui.passages import (
     span_cells,
     with_notes,
 )
+from reader.ui.render_code import DEFAULT_THEME
 
 if TYPE_CHECKING:
     from reader.library.model import Article
@@ -61,6 +63,8 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 NO_ARTICLE_MESSAGE = "No article selected"
 EMPTY_BODY_MESSAGE = "This article has no body text."
+READING_WIDTH = 100
+"""Default widest line of article text: longer lines are tiring to read; the column is centred."""
 SCROLL_REPORT_DELAY = 0.5
 """Seconds the scroll position must stay put before :class:`ArticleView.Scrolled` is posted."""
 
@@ -142,6 +146,8 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--h2",
         "article-view--h3",
         "article-view--h4",
+        "article-view--h5",
+        "article-view--h6",
         "article-view--emphasis",
         "article-view--strong",
         "article-view--strike",
@@ -181,6 +187,8 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article-view--h2 { color: $markdown-h2-color; text-style: bold; }
     ArticleView > .article-view--h3 { color: $markdown-h3-color; text-style: bold; }
     ArticleView > .article-view--h4 { color: $markdown-h4-color; text-style: bold italic; }
+    ArticleView > .article-view--h5 { color: $markdown-h5-color; text-style: bold; }
+    ArticleView > .article-view--h6 { color: $text-muted; text-style: italic underline; }
     ArticleView > .article-view--emphasis { text-style: italic; }
     ArticleView > .article-view--strong { text-style: bold; }
     ArticleView > .article-view--strike { text-style: strike; }
@@ -282,6 +290,31 @@ class ArticleView(ScrollView, can_focus=True):
         self._selection: Span | None = None
         self._sel_blocks: tuple[int, int] | None = None
         """(anchor, head) indices into ``_doc.blocks`` while selecting by block."""
+        self._reading_width = READING_WIDTH
+        self._tags_expanded = False
+        self._code_theme: str | None = DEFAULT_THEME
+
+    @property
+    def code_theme(self) -> str | None:
+        """The Pygments style of fenced code (``None``: no syntax colours)."""
+        return self._code_theme
+
+    @code_theme.setter
+    def code_theme(self, name: str | None) -> None:
+        self._code_theme = name or None
+        if self.is_attached and self._load_styles() and self._doc is not None:
+            self._rebuild(keep_position=True)
+
+    @property
+    def reading_width(self) -> int:
+        """Widest line of text in columns (0: the whole pane); a wider pane centres the column."""
+        return self._reading_width
+
+    @reading_width.setter
+    def reading_width(self, columns: int) -> None:
+        self._reading_width = max(0, columns)
+        if self.is_attached and self._wrap_width() != self._doc_width:
+            self._rebuild(keep_position=True)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -332,6 +365,8 @@ class ArticleView(ScrollView, can_focus=True):
         """
         if rendered_body is not None and article is not None:
             self._prerendered = (article.body, rendered_body.width, self._styles, rendered_body)
+        if article is None or self._article is None or article.path != self._article.path:
+            self._tags_expanded = False
         self._article = article
         self._message = NO_ARTICLE_MESSAGE if article is None else None
         self._terms = _words_regex(highlight or "")
@@ -536,7 +571,15 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _wrap_width(self) -> int:
         """The width the document is wrapped to: the content area minus the scrollbar gutter."""
-        return self.scrollable_content_region.width
+        width = self.scrollable_content_region.width
+        return min(width, self._reading_width) if self._reading_width else width
+
+    def _margin(self) -> int:
+        """Blank cells left of the text column, which is centred in a pane wider than it."""
+        doc = self._doc
+        if doc is None or self._message is not None:
+            return 0
+        return max(0, (self.scrollable_content_region.width - self._doc_width) // 2)
 
     def _rebuild(self, *, keep_position: bool = False) -> None:
         """(Re)render the document for the current width and styles, keeping caches coherent."""
@@ -609,18 +652,36 @@ class ArticleView(ScrollView, can_focus=True):
                 render_runs([("Link: ", meta["label"]), (article.link, self._styles.link, article.link)], width)
             )
         if article.tags:
-            tag_runs: list[tuple[str, Style | None]] = []
-            for index, label in enumerate(tag_labels(article.tags)):
-                if index:
-                    tag_runs.append((" ", None))
-                # No-break spaces keep a chip on one row; the wrapper breaks only at plain spaces.
-                tag_runs.append(("\xa0" + label.replace(" ", "\xa0") + "\xa0", meta["tag"]))
-            details.append(render_runs(tag_runs, width))
+            details.append(self._render_tags(article, width))
         blocks = [join_docs(top)]
         if details:
             blocks.append(join_docs(details))
         header = join_docs(blocks, gap=1)
         return join_docs([header, render_rule(width, self._styles.rule)])
+
+    def _render_tags(self, article: Article, width: int) -> RenderedDoc:
+        """The tag chips: all of them when unfolded (``T``), else at most two rows."""
+        meta = self._meta_styles
+        labels = tag_labels(article.tags)
+        hidden = 0
+        if not self._tags_expanded:
+            labels, hidden = fit_rows(folded_labels(labels), width)
+        tag_runs: list[tuple[str, Style | None] | tuple[str, Style | None, str | None]] = []
+        for index, label in enumerate(labels):
+            if index:
+                tag_runs.append((" ", None))
+            tag_runs.append((chip(label), meta["tag"]))
+        if hidden:
+            tag_runs += [(" ", None), (chip(more_label(hidden)), meta["label"], EXPAND_HREF)]
+        elif self._tags_expanded and fit_rows(folded_labels(tag_labels(article.tags)), width)[1]:
+            tag_runs += [(" ", None), (chip("T folds the tags"), meta["label"], EXPAND_HREF)]
+        return render_runs(tag_runs, width)
+
+    def action_toggle_tags(self) -> None:
+        """Show every tag of the header, or fold them back to two rows."""
+        self._tags_expanded = not self._tags_expanded
+        if self._article is not None:
+            self._rebuild()
 
     def render_line(self, y: int) -> Strip:
         """Slice one cached row: highlights and the widget's base style, cropped to the width."""
@@ -644,6 +705,9 @@ class ArticleView(ScrollView, can_focus=True):
                 strip = _apply_ranges(strip, ranges)
             strip = strip.apply_style(base)
             self._row_cache[row] = strip
+        margin = self._margin()
+        if margin:
+            return Strip.join([Strip.blank(margin, base), strip]).crop_extend(scroll_x, scroll_x + width, base)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     # -- styles -------------------------------------------------------------------------------
@@ -670,6 +734,8 @@ class ArticleView(ScrollView, can_focus=True):
             h2=component("h2"),
             h3=component("h3"),
             h4=component("h4"),
+            h5=component("h5"),
+            h6=component("h6"),
             emphasis=component("emphasis"),
             strong=component("strong"),
             code_inline=component("code-inline"),
@@ -685,6 +751,7 @@ class ArticleView(ScrollView, can_focus=True):
             strike=component("strike"),
             highlight=component("highlight"),
             highlight_current=component("highlight-current"),
+            code_theme=self._code_theme,
         )
         meta = {
             "title": component("meta-title"),
@@ -833,8 +900,11 @@ class ArticleView(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        href = self.link_at(offset.y + round(self.scroll_y), offset.x + round(self.scroll_x))
-        if href:
+        href = self.link_at(offset.y + round(self.scroll_y), offset.x - self._margin() + round(self.scroll_x))
+        if href == EXPAND_HREF:
+            event.stop()
+            self.action_toggle_tags()
+        elif href:
             event.stop()
             self.post_message(self.LinkClicked(self, href, self._article.path if self._article else None))
 

@@ -149,6 +149,10 @@ class ReaderCommands(Provider):
             ("Copy the article's link", "copy_link", "y"),
             ("Save the current filter as a search", "save_search", ""),
             ("Reload the library from disk", "reload", ""),
+            ("Maximise the article / restore the panes", "toggle_maximized", "z"),
+            ("Sidebar: fold / unfold the tags", "toggle_sidebar", "\\"),
+            ("Tags: show all of the article's tags / fold them", "toggle_tags", "T"),
+            ("Code: syntax highlighting on / off", "toggle_code_highlighting", ""),
             ("Help: keys and filter language", "help", "?"),
         ]
 

@@ -32,6 +32,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from reader.ui.nesting import cap_tables, clamp_nesting
+from reader.ui.render_code import DEFAULT_THEME, cut_spans, highlight_lines, language_of
 
 __all__ = [
     "MAX_LINE_CHARS",
@@ -128,6 +129,8 @@ class MarkdownStyles:
     h2: Style = field(default_factory=lambda: Style(bold=True, color="cyan"))
     h3: Style = field(default_factory=lambda: Style(bold=True, color="bright_blue"))
     h4: Style = field(default_factory=lambda: Style(bold=True, italic=True))
+    h5: Style = field(default_factory=lambda: Style(bold=True, color="cyan"))
+    h6: Style = field(default_factory=lambda: Style(italic=True, underline=True, color="grey70"))
     emphasis: Style = field(default_factory=lambda: Style(italic=True))
     strong: Style = field(default_factory=lambda: Style(bold=True))
     code_inline: Style = field(default_factory=lambda: Style(color="bright_magenta", bgcolor="grey19"))
@@ -143,10 +146,12 @@ class MarkdownStyles:
     strike: Style = field(default_factory=lambda: Style(strike=True))
     highlight: Style = field(default_factory=lambda: Style(color="black", bgcolor="yellow"))
     highlight_current: Style = field(default_factory=lambda: Style(color="black", bgcolor="dark_orange", bold=True))
+    code_theme: str | None = DEFAULT_THEME
+    """Pygments style for fenced code with a language; ``None``: no syntax colours."""
 
     def heading(self, level: int) -> Style:
-        """The style of a heading level (h5 and h6 look like h4)."""
-        return (self.h1, self.h2, self.h3)[level - 1] if level <= 3 else self.h4
+        """The style of a heading level; each of the six looks different."""
+        return (self.h1, self.h2, self.h3, self.h4, self.h5, self.h6)[min(max(level, 1), 6) - 1]
 
 
 class LinkSpan(NamedTuple):
@@ -286,6 +291,7 @@ class _Paragraph:
 @dataclass(slots=True)
 class _Code:
     text: str
+    language: str = ""
 
 
 @dataclass(slots=True)
@@ -309,6 +315,8 @@ class _List:
     start: int
     tight: bool
     items: list[list[_Block]]
+    tasks: list[bool | None] = field(default_factory=list)
+    """Per item: ``False`` for ``[ ]``, ``True`` for ``[x]``, ``None`` for a plain item."""
 
 
 @dataclass(slots=True)
@@ -330,6 +338,22 @@ class _Parsed:
 _MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 _FLAG_OF_OPEN = {"em_open": EM, "strong_open": STRONG, "s_open": STRIKE}
 _CLOSERS = {"em_close", "strong_close", "s_close"}
+
+
+_TASK_RE = re.compile(r"\[([ xX])\] ")
+
+
+def _take_task(item: list[_Block]) -> bool | None:
+    """A task-list item (``- [ ] todo`` / ``- [x] done``): strip its box, say whether it is ticked."""
+    first = item[0] if item else None
+    if not isinstance(first, _Paragraph) or not first.runs:
+        return None
+    text, flags, link = first.runs[0]
+    match = _TASK_RE.match(text)
+    if match is None or flags or link != -1:
+        return None
+    first.runs[0] = (text[match.end() :], flags, link)
+    return match.group(1) != " "
 
 
 def _inlines(children: Sequence[Token] | None, hrefs: list[str]) -> list[_Run]:
@@ -438,7 +462,7 @@ def _parse_blocks(
                 blocks.append(_Paragraph(runs, tight=token.hidden))
             index += 3
         elif kind in ("fence", "code_block"):
-            blocks.append(_Code(token.content))
+            blocks.append(_Code(token.content, language_of(token.info) if kind == "fence" else ""))
             index += 1
         elif kind == "html_block":
             blocks.append(_Html(token.content))
@@ -464,7 +488,7 @@ def _parse_blocks(
             index += 1
             paragraphs = [b for item in items for b in item if isinstance(b, _Paragraph)]
             tight = all(p.tight for p in paragraphs)
-            blocks.append(_List(kind == "ordered_list_open", start, tight, items))
+            blocks.append(_List(kind == "ordered_list_open", start, tight, items, [_take_task(item) for item in items]))
         elif kind == "table_open":
             table, index = _parse_table(tokens, index + 1, hrefs)
             blocks.append(table)
@@ -752,7 +776,7 @@ class _Renderer:
         if isinstance(block, _Quote):
             return self.quote(block, width, base, depth)
         if isinstance(block, _Code):
-            return self.code(block.text, width)
+            return self.code(block.text, width, block.language)
         if isinstance(block, _Table):
             return self.table(block, width, base)
         if isinstance(block, _Rule):
@@ -790,6 +814,9 @@ class _Renderer:
         else:
             labels = [_BULLETS[depth % len(_BULLETS)]] * count
             label_width = 1
+        for number, task in enumerate(block.tasks):
+            if task is not None:
+                labels[number] = ("☑" if task else "☐").rjust(label_width)
         indent = label_width + 1
         inner = max(1, width - indent)
         out: list[_Row] = []
@@ -816,34 +843,45 @@ class _Renderer:
             _indent_row(row, "▌ ", bar_style, 2)
         return rows
 
-    def code(self, text: str, width: int) -> list[_Row]:
+    def code(self, text: str, width: int, language: str = "") -> list[_Row]:
         style = self.styles.code_block
         marker_style = style + Style(dim=True)
         pad = 1 if width >= 6 else 0
         inner = max(1, width - 2 * pad)
         edge = " " * pad
         rows: list[_Row] = []
-        for raw in text.rstrip("\n").split("\n"):
-            line = _inline_safe(raw.expandtabs(4).rstrip())
+        lines = [_inline_safe(raw.expandtabs(4).rstrip()) for raw in text.rstrip("\n").split("\n")]
+        colours = highlight_lines("\n".join(lines), language, self.styles.code_theme) if language else None
+        if language:  # the label row says what the block is, highlighted or not
+            label = language[: max(1, inner)]
+            fill = " " * max(0, inner - len(label))
+            rows.append(_Row([Segment(edge + label + fill + edge, marker_style)], edge + label + fill + edge, width))
+        for number, line in enumerate(lines):
             ascii_only = line.isascii()
             cells = len(line) if ascii_only else cell_len(line)
             if cells <= inner:
-                chunks = [(line, cells, False)]
+                chunks = [(0, len(line), cells, False)]
             else:
                 chunks = []
                 start = 0
                 for cut in _chop(line, 0, len(line), max(1, inner - 1), ascii_only):
                     piece = line[start:cut]
-                    chunks.append((piece, len(piece) if ascii_only else cell_len(piece), cut < len(line)))
+                    chunks.append((start, cut, len(piece) if ascii_only else cell_len(piece), cut < len(line)))
                     start = cut
-            for piece, piece_cells, continued in chunks:
+            spans = colours[number] if colours is not None and number < len(colours) else None
+            for start, end, piece_cells, continued in chunks:
+                piece = line[start:end]
                 fill = " " * max(0, inner - piece_cells - continued)
-                body = edge + piece + fill
-                segments = [Segment(body, style)]
+                if spans is None:
+                    segments = [Segment(edge + piece + fill, style)]
+                else:
+                    segments = [Segment(edge, style)]
+                    segments += [Segment(part, style + colour) for part, colour in cut_spans(spans, start, end)]
+                    segments.append(Segment(fill, style))
                 if continued:
                     segments.append(Segment("↩", marker_style))
                 segments.append(Segment(edge, style))
-                row_text = body + ("↩" if continued else "") + edge
+                row_text = edge + piece + fill + ("↩" if continued else "") + edge
                 rows.append(_Row(segments, row_text, pad * 2 + piece_cells + len(fill) + continued))
         return rows
 

@@ -42,6 +42,8 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
             ("n p", "next / previous article"),
             ("[ ]", "previous / next heading in the article"),
             ("escape", "back: close a bar or screen, return to the list"),
+            ("z", "maximise the article / give the other panes back"),
+            ("\\", "fold / unfold the tag sidebar (narrow terminals: instead of the list)"),
         ),
     ),
     (
@@ -62,6 +64,7 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
             ("u", "mark the current article read / unread"),
             ("o", "open the article's link in the browser (http and https only)"),
             ("y", "copy the article's link"),
+            ("T", "all the article's tags, or back to two rows (click +N more too)"),
             ("1 … 5", "open one of the related articles listed under the article"),
             ("ctrl+b", "all bookmarks, including ones whose file is gone"),
             ("v", "select a passage (the find match's sentence while ctrl+f has one)"),
