@@ -699,6 +699,9 @@ class ReaderApp(HighlightActions, App[int]):
             self.query_one(ArticleView).show(article, scroll_y=scroll_y, highlight=highlight, rendered_body=body)
 
     def _mark_current_read(self) -> None:
+        # The read timer can fire while the app is shutting down, after the panes are gone.
+        if not self.query(ArticleList):
+            return
         if self.current is not None and self.current_id is not None:
             self._set_current_read(True)
 
