@@ -100,7 +100,9 @@ class ArticleList(CursorView, can_focus=True):
             try:
                 position = ids.index(keep) if len(ids) < 200_000 else 0
             except ValueError:
-                position = min(self.cursor, len(ids) - 1)
+                # The article left the result: the old row number would land on an unrelated
+                # (often the least relevant) match, so start from the top.
+                position = 0
         self._last_posted = -1
         self.cursor = position
         self.refresh()
