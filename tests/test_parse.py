@@ -611,3 +611,9 @@ def test_short_binary_files_are_refused_by_signature(data: bytes) -> None:
     result = parse_bytes(data, "x.md")
     assert result.article is None
     assert result.problems and result.problems[0].skipped and "binary" in result.problems[0].reason
+
+
+def test_a_file_name_title_keeps_the_hyphens_a_person_wrote() -> None:
+    # A name with spaces is a title as written; only a slug is turned into words.
+    assert parse("no heading", "notes/2-factor authentication.md").title == "2-factor authentication"
+    assert parse("no heading", "notes/my-note_title.md").title == "my note title"

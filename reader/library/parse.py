@@ -496,11 +496,23 @@ def _link(value: str, path: str, problems: list[Problem]) -> str:
     return ""
 
 
+def title_from_file_name(path: str) -> str:
+    """A title for a file with none inside: a slug (``my-note-title``) becomes words.
+
+    A name that already has spaces was written by a person (``2-factor authentication``)
+    and is kept as it is, hyphens included.
+    """
+    stem = PurePosixPath(path).stem
+    if " " not in stem:
+        stem = stem.replace("-", " ").replace("_", " ")
+    return stem.strip() or path
+
+
 def _build(path: str, meta: dict[str, Any], body: str, tags: list[str], problems: list[Problem]) -> Article:
     title = _clean_field(meta.get("title"))
     if not title:
         # File names can hold escape sequences too.
-        title = make_inert(PurePosixPath(path).stem.replace("-", " ").replace("_", " ").strip() or path)
+        title = make_inert(title_from_file_name(path))
     elif len(" ".join(str(meta.get("title")).split())) > MAX_FIELD:
         problems.append(Problem(path, f"title longer than {MAX_FIELD} characters; cut", skipped=False))
     cleaned = dedupe(make_inert(tag) for tag in tags)
