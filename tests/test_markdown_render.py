@@ -379,26 +379,35 @@ def test_width_change_rewraps_same_document() -> None:
     assert " ".join(narrow.plain).split() == " ".join(wide.plain).split()
 
 
-def test_huge_single_line_is_truncated_quickly() -> None:
+def _best_of_three(text: str, width: int) -> float:
+    """The fastest of three renders: the least disturbed by a busy machine."""
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        render_markdown(text, width)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def test_huge_single_line_is_truncated() -> None:
     text = "word " * 200_000  # 1 MB, one line
-    start = time.perf_counter()
     doc = render_markdown(text, 100)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 2.0
     assert "paragraph truncated" in doc.plain[-1] or "paragraph truncated" in " ".join(doc.plain[-3:])
     assert sum(len(row) for row in doc.plain) < MAX_LINE_CHARS * 1.1
+    # Truncated means bounded: ten times the line costs nowhere near ten times as much.
+    assert _best_of_three("word " * 2_000_000, 97) < 5 * _best_of_three(text, 98)
 
 
-def test_render_speed_100kb() -> None:
+def test_render_time_grows_linearly_with_the_article() -> None:
+    # Time goals live in bench/; here only the growth: 10x the text, at most ~10x the time.
     block = (
         "## Section\n\nSome *text* with a [link](https://e.com) and `code`, " + "words " * 60 + "\n\n"
         "- item one\n- item two\n\n> quoted text here\n\n```\ncode()\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
     )
-    text = (block * (100_000 // len(block) + 1))[:100_000]
-    render_markdown(text, 100)  # parse cached after this
-    start = time.perf_counter()
-    render_markdown(text, 99)
-    assert time.perf_counter() - start < 0.3
+    small = (block * (10_000 // len(block) + 1))[:10_000]
+    large = (block * (100_000 // len(block) + 1))[:100_000]
+    ratio = _best_of_three(large, 99) / _best_of_three(small, 99)
+    assert ratio < 30, ratio
 
 
 # -- helpers --------------------------------------------------------------------------------------
