@@ -303,7 +303,7 @@ async def test_the_app_keeps_running_on_a_full_disk_and_says_so_once(
         await pilot.press("j", "b")
         await pilot.pause()
         topbar = str(app.query_one("#topbar", Static).render())
-        assert "changes not saved (No space left on device)" in topbar
+        assert "changes not saved: No space left on device" in topbar
         errors = [n for n in app._notifications if n.severity == "error"]
         assert len(errors) == 1 and "No space left on device" in errors[0].message
         assert app.is_running

@@ -347,7 +347,7 @@ class StateStore:
     def status_line(self) -> str:
         """A few words for a status bar: unsaved changes first (they are what is at risk)."""
         if self.unsaved is not None:
-            return f"changes not saved ({self.unsaved}), kept until they can be"
+            return f"changes not saved: {self.unsaved}"
         return self.status
 
     def _notice(self, text: str, status: str) -> None:
