@@ -354,6 +354,20 @@ def _issue11_hardening(root: Path, exp: Expected) -> None:
             exp.skipped["hardening/pipe.md"] = "fifo"
 
 
+# -- issue 11 (B): state files that once crashed, hid bookmarks or were lost ----------------
+
+HOSTILE_STATE_FILES: dict[str, tuple[bytes, str]] = {
+    # name: (content of the state file, "aside" = moved aside with a notice | "loads" = shown)
+    "huge-integer": (b'{"version": 1, "reading": [{"id": "r", "path": "a", "scroll": ' + b"9" * 5000 + b"}]}", "aside"),
+    "deep-arrays": (b'{"version": 1, "x": ' + b"[" * 200_000 + b"]" * 200_000 + b"}", "aside"),
+    "byte-order-mark": (b'\xef\xbb\xbf{"version": 1, "bookmarks": [{"id": "k", "path": "a.md"}]}', "loads"),
+    "lone-surrogate": (b'{"version": 1, "bookmarks": [{"id": "k", "path": "a.md", "title": "\\ud800"}],'
+                       b' "searches": {"\\udce9": "tag:x"}}', "loads"),
+    "truncated": (b'{"version": 1, "bookmarks": [', "aside"),
+}
+"""Loaded by a fresh :class:`reader.state.StateStore`: never a traceback, never a lost byte."""
+
+
 def restore_permissions(root: Path) -> None:
     """Give back the permissions the library took away, so the temporary folder can be removed."""
     for rel in ("perm/unreadable.md", "perm/locked-dir"):

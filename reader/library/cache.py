@@ -507,15 +507,26 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_quiet_worker)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_quiet_worker, initargs=(os.getpid(),)
+    )
 
 
-def _quiet_worker() -> None:
+PARENT_POLL_SECONDS = 0.5
+"""How often a worker checks that the process that started it is still alive."""
+
+
+def _quiet_worker(parent: int | None = None) -> None:
     """Workers never write to the terminal (the TUI owns it) and leave Ctrl+C to the parent,
-    which stops the pool; otherwise each would print its own KeyboardInterrupt traceback."""
+    which stops the pool; otherwise each would print its own KeyboardInterrupt traceback.
+
+    They also exit when the parent dies (``kill -9`` of ``reader list``): nothing else would
+    stop them, and they would keep parsing, and the resource tracker running, reparented."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        _exit_with_parent(parent)
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
@@ -523,6 +534,23 @@ def _quiet_worker() -> None:
         os.close(devnull)
     except OSError:
         pass
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Leave as soon as ``parent`` is no longer our parent (it died; we were reparented).
+
+    Polling ``getppid`` works everywhere; ``PR_SET_PDEATHSIG`` would tie us to the parent's
+    *thread* that spawned us, and the app indexes in a thread that may end first.
+    """
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="reader-parent-watch", daemon=True).start()
 
 
 def _encode_problems(problems: Sequence[Problem]) -> str:

@@ -11,6 +11,9 @@
 * **Move aside, never overwrite.** A file we cannot understand is hard-linked to a fresh
   ``<file>.corrupt-<stamp>`` name (linking fails rather than replacing an existing name)
   before the original name is unlinked, so the user's bytes are always kept.
+* **Bounded reads.** A state file larger than :data:`MAX_STATE_BYTES` is never read whole
+  (a 1.5 GB file cost 3 GB of memory): :meth:`JsonFile.read` refuses it, and the store
+  sets it aside like any file it cannot use.
 """
 
 from __future__ import annotations
@@ -19,10 +22,22 @@ import contextlib
 import errno
 import fcntl
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+
+MAX_STATE_BYTES = 64 * 1024 * 1024
+"""Thousands of bookmarks and highlights take a few MB; anything this big is not ours to parse."""
+
+
+class FileTooLarge(Exception):
+    """The state file is bigger than :data:`MAX_STATE_BYTES`; it was not read."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"is {size / 1024 / 1024:,.0f} MB, more than a state file can be")
+        self.size = size
 
 
 def fsync_dir(folder: Path) -> None:
@@ -59,19 +74,40 @@ class JsonFile:
         nothing but the data that was in it.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except PermissionError:
+            # A read-only lock file (the user made the state read-only): flock works on a
+            # read-only descriptor too, so readers still serialise with writers.
+            fd = os.open(self.lock_path, os.O_RDONLY | os.O_CLOEXEC)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
             os.close(fd)  # closing the descriptor releases the flock
 
-    def read(self) -> bytes | None:
-        """The file's bytes, or ``None`` when there is no file yet."""
+    def read(self, limit: int = MAX_STATE_BYTES) -> bytes | None:
+        """The file's bytes, or ``None`` when there is no file yet.
+
+        Raises :class:`FileTooLarge` past ``limit`` bytes, checked before reading and while
+        reading (the file may grow in between), so memory stays bounded.
+        """
         try:
-            return self.path.read_bytes()
+            # O_NONBLOCK: a FIFO in the file's place must not hang the app.
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
         except FileNotFoundError:
             return None
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(errno.EINVAL, "not a regular file", str(self.path))
+            size = info.st_size
+            if size > limit:
+                raise FileTooLarge(size)
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise FileTooLarge(len(data))
+        return data
 
     def write(self, data: bytes) -> None:
         """Replace the file's content atomically and durably."""

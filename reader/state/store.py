@@ -21,6 +21,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -38,7 +39,7 @@ import platformdirs
 from reader.library.model import Article
 from reader.state.highlights import Highlight
 from reader.state.identity import Table, match
-from reader.state.storage import JsonFile
+from reader.state.storage import FileTooLarge, JsonFile
 
 SCHEMA_VERSION = 1
 """Bump when the file's shape changes incompatibly; other versions are moved aside."""
@@ -48,7 +49,8 @@ T = TypeVar("T")
 
 
 class StateError(Exception):
-    """A change could not be saved (disk full, permissions, ...). Nothing was changed."""
+    """A change could not be saved. The store itself keeps such changes in memory instead
+    (see :attr:`StateStore.unsaved`); callers that need a hard failure may raise this."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -118,6 +120,14 @@ class _Invalid(Exception):
     """The file exists but is not a state file we can use; the message says why."""
 
 
+class _Unusable(Exception):
+    """The file must not be written now (unreadable, or unusable and not movable); already reported."""
+
+
+def _reason(exc: OSError) -> str:
+    return str(exc.strerror or exc)
+
+
 # --------------------------------------------------------------------------- file format
 
 
@@ -154,11 +164,16 @@ def _parse(raw: bytes) -> _Document:
     rewrite it) but lenient about missing optional sections, so a hand-trimmed file works.
     """
     try:
-        data = json.loads(raw.decode("utf-8"))
+        # utf-8-sig: an editor that adds a byte-order mark has not made the file corrupt.
+        data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise _Invalid(f"is not UTF-8 text ({exc.reason})") from exc
     except json.JSONDecodeError as exc:
         raise _Invalid(f"is not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+    except RecursionError as exc:
+        raise _Invalid("is nested too deeply to be a state file") from exc
+    except ValueError as exc:  # e.g. an integer past Python's digit limit
+        raise _Invalid(f"holds a value that cannot be read ({exc})") from exc
     if not isinstance(data, dict):
         raise _Invalid("does not hold a JSON object")
     version = data.get("version")
@@ -231,7 +246,14 @@ def _serialize(doc: _Document, library: str) -> bytes:
         "searches": doc.searches,
         "highlights": [h.to_json() for h in doc.highlights],
     }
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # A lone surrogate (a non-UTF-8 file name, a pasted "\ud800") cannot be encoded as
+    # UTF-8; written as a JSON escape it reads back as the very same string.
+    text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.encode("utf-8")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _new_id(table: Table[Any]) -> str:
@@ -286,8 +308,10 @@ class StateStore:
     ``data_dir`` stands in for ``platformdirs.user_data_path("reader")`` (which honours
     ``XDG_DATA_HOME``); the file is ``<data_dir>/libraries/<slug>-<hash>.json``.
 
-    Thread-safe; safe against other processes on the same file. Mutating calls raise
-    :class:`StateError` when the file cannot be written, and then change nothing.
+    Thread-safe; safe against other processes on the same file. A mutating call whose
+    change cannot be written (disk full, read-only or unreadable file) still makes it, in
+    memory: :attr:`unsaved` says why, and every later write (or :meth:`flush`) tries again.
+    The file on disk is never replaced by a copy that lost what it held.
     """
 
     def __init__(self, library_root: Path | str, data_dir: Path | str | None = None) -> None:
@@ -296,38 +320,84 @@ class StateStore:
         self.path: Path = base / "libraries" / library_file_name(self.library_root)
         self.notices: list[str] = []
         """Human-readable problems met with the file (for the UI to show once)."""
+        self.status = ""
+        """A few words on the file's trouble when it was opened ("" when none); see :meth:`status_line`."""
+        self.unsaved: str | None = None
+        """Why the latest changes are in memory only (``None`` = everything is on disk)."""
+        self.on_unsaved_change: Callable[[], None] | None = None
+        """Called when :attr:`unsaved` changes: the UI keeps one persistent notice up to date."""
         self._file = JsonFile(self.path)
         self._mutex = threading.RLock()
         self._doc = _Document()
         self._pending_scroll: dict[_ScrollKey, tuple[str, int]] = {}
         self._pending_moves: dict[tuple[str, str], tuple[str, str, str]] = {}
-        self._memory_only = False
+        self._pending_ops: list[Callable[[_Document], object]] = []
+        """Changes made while the file could not be written, replayed at every later write."""
         try:
             with self._file.locked():
                 self._file.remove_stale_temp_files()
-                self._doc = self._load_locked() or _Document()
+                self._doc = self._read_locked()[0]
+        except _Unusable:
+            pass
         except OSError as exc:
-            self._go_memory_only(f"could not be opened ({exc.strerror or exc})")
+            self._doc = self._read_unlocked(f"could not be locked ({_reason(exc)})")
 
     # ------------------------------------------------------------------ plumbing
 
-    def _go_memory_only(self, problem: str) -> None:
-        self._memory_only = True
-        self.notices.append(
-            f"Reading state file {self.path} {problem}. Bookmarks and reading state will work "
-            "for this session but will not be saved."
+    def status_line(self) -> str:
+        """A few words for a status bar: unsaved changes first (they are what is at risk)."""
+        if self.unsaved is not None:
+            return f"changes not saved: {self.unsaved}"
+        return self.status
+
+    def _notice(self, text: str, status: str) -> None:
+        """Record a problem once (a retry meeting it again must not repeat it)."""
+        if text not in self.notices:
+            self.notices.append(text)
+        self.status = status
+
+    def _read_unlocked(self, problem: str) -> _Document:
+        """No lock can be taken (a read-only data folder): show what the file holds anyway.
+
+        Writes are impossible there (they need the folder), so reading without the lock
+        risks nothing; a file we cannot use is reported, never moved, in that state.
+        """
+        try:
+            raw = self._file.read()
+            doc = _Document() if raw is None else _parse(raw)
+        except (OSError, FileTooLarge, _Invalid) as exc:
+            detail = _reason(exc) if isinstance(exc, OSError) else str(exc)
+            self._notice(
+                f"Reading state file {self.path} {problem} and {detail}; it was left as it is. "
+                "Bookmarks and reading state work for this session and are saved once it can be written.",
+                "bookmarks file unusable, see !",
+            )
+            return _Document()
+        self._notice(
+            f"Reading state file {self.path} is read-only: it {problem}. Your bookmarks are shown; "
+            "changes are kept for this session and saved once it can be written.",
+            "bookmarks file is read-only",
         )
+        return doc
 
-    def _load_locked(self) -> _Document | None:
-        """Read the file (lock held). Moves an unusable file aside; ``None`` = memory-only now."""
-        loaded = self._read_locked()
-        return None if loaded is None else loaded[0]
+    def _read_locked(self) -> tuple[_Document, bytes | None]:
+        """Read the file (lock held) for a write, or raise :class:`_Unusable` if it must not be written.
 
-    def _read_locked(self) -> tuple[_Document, bytes | None] | None:
+        A file we do not understand (or too big to read) is moved aside, and a fresh one
+        started. A file we cannot *open* (permissions, a folder in its place) is reported and
+        left alone: its bytes may be perfectly good, so they are neither moved nor replaced.
+        """
         try:
             raw = self._file.read()
         except OSError as exc:
-            problem = f"could not be read ({exc.strerror or exc})"
+            self._notice(
+                f"Reading state file {self.path} could not be read ({_reason(exc)}); it was left as it "
+                "is. Changes are kept for this session and saved once it can be read.",
+                "bookmarks file unreadable, see !",
+            )
+            raise _Unusable(_reason(exc)) from exc
+        except FileTooLarge as exc:
+            problem = str(exc)
         else:
             if raw is None:
                 return _Document(), None
@@ -338,11 +408,16 @@ class StateStore:
         try:
             aside = self._file.move_aside()
         except OSError as exc:
-            self._go_memory_only(f"{problem}, and could not be moved aside ({exc.strerror or exc})")
-            return None
-        self.notices.append(
+            self._notice(
+                f"Reading state file {self.path} {problem}, and could not be moved aside ({_reason(exc)}). "
+                "It is left untouched: changes will not be saved while it is there.",
+                "bookmarks file unusable, see !",
+            )
+            raise _Unusable(problem) from exc
+        self._notice(
             f"Reading state file {self.path} {problem}; it was moved to {aside} and reader "
-            "started with no bookmarks, reading state or saved searches."
+            "started with no bookmarks, reading state or saved searches.",
+            "bookmarks file was corrupt, moved aside (see !)",
         )
         return _Document(), None
 
@@ -361,59 +436,95 @@ class StateStore:
         for (link, fingerprint, path), (title, y) in self._pending_scroll.items():
             _set_reading(doc, link, fingerprint, path, title, scroll=y)
 
+    def _replay_unsaved(self, doc: _Document) -> None:
+        """Apply the changes that could not be written yet, oldest first, onto a fresh disk copy.
+
+        They are operations, like every change, so they merge with what other processes
+        wrote meanwhile; one that no longer applies (a search renamed elsewhere) is dropped.
+        """
+        for op in self._pending_ops:
+            with contextlib.suppress(KeyError, ValueError):
+                op(doc)
+
+    def _set_unsaved(self, reason: str | None) -> None:
+        if reason == self.unsaved:
+            return
+        self.unsaved = reason
+        if self.on_unsaved_change is not None:
+            self.on_unsaved_change()
+
     def _transact(self, op: Callable[[_Document], T]) -> T:
-        """Lock, re-read, apply pending changes and ``op``, write if anything changed, unlock."""
+        """Lock, re-read, apply pending changes and ``op``, write if anything changed, unlock.
+
+        When the file cannot be written (disk full, read-only, unreadable), the change is
+        made in memory, kept for the next write, and :attr:`unsaved` says why: the app goes
+        on, and nothing already on disk is touched.
+        """
         with self._mutex:
-            if not self._memory_only:
-                try:
-                    with self._file.locked():
-                        loaded = self._read_locked()
-                        if loaded is not None:
-                            doc, raw = loaded
-                            self._apply_pending(doc)
-                            try:
-                                result = op(doc)
-                            except Exception:
-                                self._doc = doc  # ops validate before mutating: doc is the disk state
-                                raise
-                            data = _serialize(doc, str(self.library_root))
-                            if data != raw:
-                                self._file.write(data)
-                            self._doc = doc
-                            self._pending_scroll.clear()
-                            self._pending_moves.clear()
-                            return result
-                except OSError as exc:
-                    reason = exc.strerror or exc
-                    raise StateError(f"Could not save reading state to {self.path}: {reason}") from exc
-            # Memory-only (the file is unusable and could not be moved aside): never touch it.
-            self._apply_pending(self._doc)
-            self._pending_scroll.clear()
-            self._pending_moves.clear()
-            return op(self._doc)
+            applied: _Document | None = None
+            try:
+                with self._file.locked():
+                    doc, raw = self._read_locked()
+                    self._apply_pending(doc)
+                    self._replay_unsaved(doc)
+                    try:
+                        result = op(doc)
+                    except Exception:
+                        self._doc = doc  # ops validate before mutating: doc is the disk state
+                        raise
+                    applied = doc
+                    data = _serialize(doc, str(self.library_root))
+                    if data != raw:
+                        self._file.write(data)
+                    self._doc = doc
+                    self._pending_scroll.clear()
+                    self._pending_moves.clear()
+                    self._pending_ops.clear()
+                    self._set_unsaved(None)
+                    return result
+            except (OSError, _Unusable) as exc:
+                reason = _reason(exc) if isinstance(exc, OSError) else str(exc)
+            if applied is not None:
+                self._doc = applied  # the disk copy, with every unsaved change applied
+            else:
+                self._apply_pending(self._doc)
+                result = op(self._doc)
+            self._pending_ops.append(op)
+            self._set_unsaved(reason)
+            return result
 
     def reload(self) -> None:
         """Re-read the file to pick up changes other processes made; pending changes are kept."""
         with self._mutex:
-            if self._memory_only:
-                return
             try:
                 with self._file.locked():
-                    doc = self._load_locked()
-            except OSError as exc:
-                reason = exc.strerror or exc
-                self.notices.append(f"Reading state file {self.path} could not be re-read: {reason}")
+                    doc = self._read_locked()[0]
+            except _Unusable:
                 return
-            if doc is None:
+            except OSError as exc:
+                self._notice(
+                    f"Reading state file {self.path} could not be re-read: {_reason(exc)}",
+                    self.status or "bookmarks file unreadable, see !",
+                )
                 return
             self._apply_pending(doc)
+            self._replay_unsaved(doc)
             self._doc = doc
 
     def flush(self) -> None:
-        """Write coalesced changes (scroll positions, relocated bookmarks). Cheap when there are none."""
+        """Write coalesced changes (scroll positions, relocated bookmarks, changes not saved yet).
+
+        Cheap when there are none; the app calls it now and then, so a disk that has room
+        again gets the unsaved changes without waiting for the next one.
+        """
+        def nothing(doc: _Document) -> None:
+            return None
+
         with self._mutex:
-            if self._pending_scroll or self._pending_moves:
-                self._transact(lambda doc: None)
+            if self._pending_scroll or self._pending_moves or self._pending_ops:
+                self._transact(nothing)
+                if self._pending_ops and self._pending_ops[-1] is nothing:
+                    self._pending_ops.pop()  # the empty retry itself need not be kept
 
     def close(self) -> None:
         """Flush; the store holds no open files between calls, so nothing else to release."""

@@ -185,6 +185,7 @@ class ReaderApp(HighlightActions, App[int]):
         self._remember_theme = False
         self.library: Library | None = library
         self.store = StateStore(self.root, data_dir=data_dir)
+        self.store.on_unsaved_change = self._state_saving_changed
         self.sort = "date"
         self.bookmarked_ids: set[int] = set()
         self.read_ids: set[int] = set()
@@ -507,11 +508,30 @@ class ReaderApp(HighlightActions, App[int]):
             text.append(f"  ·  {len(library):,} articles", style="dim")
             if count := problem_count(library):
                 text.append(f"  ·  {count} problem(s), press !", style="yellow")
-            if self.store.notices:
-                text.append("  ·  bookmarks file was corrupt, see !", style="bold red")
+            if state_problem := self.store.status_line():
+                text.append(f"  ·  {make_inert(state_problem)}", style="bold red")
         if self.background_status:
             text.append(f"  ·  {self.background_status}…", style="italic")
         self.query_one("#topbar", Static).update(text)
+
+    def _state_saving_changed(self) -> None:
+        """The store could not write (or can again): say so once, and keep it in the top bar."""
+        if not self.query("#topbar"):
+            return
+        self._update_topbar()
+        reason = self.store.unsaved
+        if reason is None:
+            self.notify("Saved: the changes kept in memory are on disk now.", timeout=4, markup=False)
+            return
+        self.notify(
+            make_inert(
+                f"Could not save to {self.store.path}: {reason}. Your changes are kept in memory and "
+                "saved at the next change."
+            ),
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
 
     def update_tags(self, ids: list[int]) -> None:
         library = self.library
