@@ -153,7 +153,7 @@ def parser_version() -> str:
     global _PARSER_VERSION
     if _PARSER_VERSION is None:
         digest = hashlib.sha256(f"schema {SCHEMA_VERSION}".encode())
-        for name in ("parse", "tags", "dates", "model", "scan", "cache"):
+        for name in ("parse", "tags", "dates", "model", "scan", "cache", "links"):
             spec = importlib.util.find_spec(f"reader.library.{name}")
             try:
                 digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else name.encode())

@@ -1,0 +1,52 @@
+"""Issue 11 C5, C6 in the app: notices are inert, links follow the one policy and name their real host."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from test_app import SIZE, loaded, make_app, write_article
+
+from reader.ui.article_view import ArticleView
+
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+async def test_body_links_with_user_info_or_controls_are_refused_and_look_alikes_named(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    write_article(library, "a.md", "Links", link="https://g\u043e\u043egle.com/login")
+    app = make_app(library, tmp_path)
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        view = app.query_one(ArticleView)
+        for href in ("https://google.com:443@evil.example/", "https://news.example/\x9b31m"):
+            view.post_message(ArticleView.LinkClicked(view, href, None))
+            await pilot.pause()
+        assert opened == []
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == ["https://g\u043e\u043egle.com/login"]
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Opening") and "xn--ggle-55da.com" in m for m in messages), messages
+        assert sum(m.startswith("Not opening") for m in messages) == 2
+        assert not any(RAW.search(m) for m in messages), messages
+
+
+async def test_a_key_name_holding_esc_in_the_config_reaches_no_notice_raw(tmp_path: Path) -> None:
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "reader" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        '[keys]\n"\\u001b]0;pwned\\u0007" = 5\n"quit\\u001b[2J" = "q"\nbookmark = "\\u001b]0;x\\u0007"\n',
+        encoding="utf-8",
+    )
+    library = tmp_path / "lib"
+    write_article(library, "a.md", "Config")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("\u241b]0;pwned\u2407" in m for m in messages), messages
+        assert not any(RAW.search(m) or RAW.search(n.title) for m in messages for n in app._notifications)
