@@ -58,6 +58,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.library.private import private_file
 from reader.library.query import Term
 
 if TYPE_CHECKING:
@@ -271,6 +272,7 @@ class FullTextIndex:
             conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None, factory=_Connection)
         else:
             assert self.path is not None
+            private_file(self.path)  # every word of every article: 0600 in a 0700 folder
             # A short busy timeout: a writer in another reader holds the lock one batch at a time.
             conn = sqlite3.connect(
                 self.path, timeout=1.0, check_same_thread=False, isolation_level=None, factory=_Connection
