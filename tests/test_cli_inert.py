@@ -76,3 +76,7 @@ def test_no_command_prints_a_terminal_control_byte(hostile_names: Path) -> None:
     listed = json.loads(outputs["list --json"])
     assert any(ESC_NAME in row["path"] for row in listed), "JSON keeps the real name, escaped"
     assert C1_TITLE.split()[0] in outputs["list"].decode()
+    if any(p.name.startswith("caf") for p in (hostile_names / "names").iterdir()):
+        # A Latin-1 name neither crashes nor stops the full-text sync: its body is searchable.
+        assert b"Caf\xc3\xa9 in Latin-1" in outputs["list --query croissant"]
+        assert any(row["path"] == "names/caf\udce9.md" for row in listed)

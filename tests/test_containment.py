@@ -90,3 +90,24 @@ def test_index_cache_and_full_text_files_are_private(setup: tuple[Path, Path]) -
         assert files
         for path in files:
             assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+def test_a_non_utf8_file_name_does_not_stop_the_full_text_sync(tmp_path: Path) -> None:
+    root = tmp_path / "library"
+    root.mkdir()
+    for name in ("a.md", "z.md"):
+        (root / name).write_text(f"# {name}\n\nbaguette {name[0]}word\n", encoding="utf-8")
+    try:
+        with open(os.fsencode(root) + b"/caf\xe9.md", "wb") as handle:
+            handle.write(b"# Cafe\n\ncroissant\n")
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    library = cache.refresh(root)
+    index = open_index(root)
+    report = index.sync(library)
+    assert report.error is None and report.added == 3
+    # Kept across runs: a second sync finds the odd name already indexed, under its own name.
+    again = open_index(root).sync(cache.load(root))
+    assert again.added == 0 and again.unchanged == 3 and again.removed == 0
+    found = open_index(root).search(library, "croissant")
+    assert [library.articles[i].path for i in found] == ["caf\udce9.md"]

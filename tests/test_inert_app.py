@@ -6,8 +6,10 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from test_app import SIZE, loaded, make_app, write_article
 
+from reader.state import StateStore
 from reader.ui.article_view import ArticleView
 
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -50,3 +52,23 @@ async def test_a_key_name_holding_esc_in_the_config_reaches_no_notice_raw(tmp_pa
         messages = [n.message for n in app._notifications]
         assert any("\u241b]0;pwned\u2407" in m for m in messages), messages
         assert not any(RAW.search(m) or RAW.search(n.title) for m in messages for n in app._notifications)
+
+
+async def test_a_latin1_file_name_is_shown_bookmarked_and_stored_losslessly(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    library.mkdir()
+    try:
+        with open(os.fsencode(library) + b"/caf\xe9.md", "wb") as handle:
+            handle.write(b"# Cafe in Latin-1\n\nA croissant.\n")
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert app.current is not None and app.current.title == "Cafe in Latin-1"
+        await pilot.pause(2.0)  # the automatic read mark (1.5 s) writes the state file
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.return_code is None
+    store = StateStore(library, data_dir=tmp_path / "state")
+    assert [b.path for b in store.bookmarks()] == ["caf\udce9.md"]
