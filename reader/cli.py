@@ -7,7 +7,6 @@ the arguments are known to be good, so start-up stays close to Textual's own flo
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -181,8 +180,10 @@ def _state(root: Path):
 def print_json(data: object) -> None:
     """JSON on stdout: indented for a person at a terminal, compact (and 10× faster, through
     the C encoder) when a script reads it."""
+    from reader.library.safe_json import dumps
+
     indent = 1 if sys.stdout.isatty() else None
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent))
+    sys.stdout.write(dumps(data, indent=indent))
     sys.stdout.write("\n")
 
 
@@ -318,6 +319,10 @@ def cmd_bookmarks(argv: Sequence[str]) -> int:
     store = _state(root)
     if export:
         text = store.export(library.articles, args.format)
+        if args.format == "markdown":  # a file that is `cat` later is a terminal too
+            from reader.library.parse import make_inert
+
+            text = make_inert(text)
         if args.output:
             from reader.config import atomic_write_text
 
@@ -377,11 +382,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {"list": cmd_list, "tags": cmd_tags, "bookmarks": cmd_bookmarks, "highlights": cmd_highlights}
     try:
         if argv and argv[0] in commands:
+            from reader.cli_output import inert_output
+
             _print_names_as_bytes()
-            return commands[argv[0]](argv[1:])
+            with inert_output():
+                return commands[argv[0]](argv[1:])
         return cmd_tui(argv)
     except UsageError as error:
-        print(error, file=sys.stderr)
+        from reader.library.parse import make_inert
+
+        print(make_inert(str(error)), file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `reader list | head`
         # Point stdout at devnull so the interpreter's final flush does not complain.

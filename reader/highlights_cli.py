@@ -12,7 +12,6 @@ printed, JSON included (JSON escapes C0 controls but not DEL or the C1 range).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -160,9 +159,11 @@ def cmd_highlights(argv: Sequence[str]) -> int:
             from reader.state.store import _now_iso
 
             payload = {"library": make_inert(str(root)), "exported": _now_iso(), "highlights": rows}
-            text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+            from reader.library.safe_json import dumps
+
+            text = dumps(payload, indent=2) + "\n"
         else:
-            text = markdown(rows, make_inert(root.name or str(root)))
+            text = make_inert(markdown(rows, root.name or str(root)))
         if args.output:
             from reader.config import atomic_write_text
 

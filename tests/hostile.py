@@ -289,6 +289,7 @@ def make_hostile_library(root: Path) -> dict[str, object]:
     exp.links["links/front-matter-link.md"] = ""
 
     _issue11_hardening(root, exp)
+    issue11_inert(root, exp)
 
     result = {name: getattr(exp, name) for name in exp.__dataclass_fields__}
     result["good"] = exp.good
@@ -366,6 +367,52 @@ HOSTILE_STATE_FILES: dict[str, tuple[bytes, str]] = {
     "truncated": (b'{"version": 1, "bookmarks": [', "aside"),
 }
 """Loaded by a fresh :class:`reader.state.StateStore`: never a traceback, never a lost byte."""
+
+
+# -- issue 11 (C and non-UTF-8 names): nothing from the folder reaches the terminal raw -----
+
+ESC_NAME = "esc\x1b]0;pwned\x07title.md"
+"""A file name that sets the terminal's title when printed raw."""
+C1_TITLE = "Eight-bit \x9b2J CSI"
+BIDI_TITLE = "Invoice \u202egpj.exe"
+ZW_TAGS = ("ad\u200bmin", "admin")
+USERINFO_LINK = "https://google.com:443@evil.example/"
+C1_LINK = "https://news.example/\x9b31m"
+HOMOGLYPH_LINK = "https://g\u043e\u043egle.com/login"
+"""Cyrillic о (U+043E) twice: looks like google.com, is ``xn--ggle-55da.com``."""
+LATIN1_NAME = b"caf\xe9.md"
+"""A Latin-1 file name: not UTF-8, so Python sees it as ``caf\udce9.md``."""
+
+
+def issue11_inert(root: Path, exp: Expected) -> None:
+    """Names, titles, tags and links that would drive, spoof or confuse a terminal if shown raw."""
+    rel = f"names/{ESC_NAME}"
+    _write(root, rel, "Just a body; the title comes from the file name.\n")
+    exp.titles[rel] = None
+    rel = "names/c1-title.md"
+    _write(root, rel, _clipping(C1_TITLE))
+    exp.titles[rel] = "Eight-bit \ufffd2J CSI"
+    rel = "names/bidi-title.md"
+    _write(root, rel, _clipping(BIDI_TITLE))
+    exp.titles[rel] = "Invoice \u2039U+202E\u203agpj.exe"
+    rel = "names/zero-width-tags.md"
+    _write(root, rel, _clipping("Zero-width tags", tags=" ".join(f"[[{tag}]]" for tag in ZW_TAGS)))
+    exp.titles[rel] = "Zero-width tags"
+    exp.tags[rel] = ("admin",)
+    for name, link in (("userinfo", USERINFO_LINK), ("c1", C1_LINK)):
+        rel = f"names/link-{name}.md"
+        _write(root, rel, _clipping(f"Refused {name} link", link=link))
+        exp.titles[rel] = f"Refused {name} link"
+        exp.links[rel] = ""
+    rel = "names/link-homoglyph.md"
+    _write(root, rel, _clipping("Homoglyph link", link=HOMOGLYPH_LINK))
+    exp.titles[rel] = "Homoglyph link"
+    exp.links[rel] = HOMOGLYPH_LINK
+    folder = root / "names"
+    with contextlib.suppress(OSError):  # a file system that refuses non-UTF-8 names
+        with open(os.fsencode(folder) + b"/" + LATIN1_NAME, "wb") as handle:
+            handle.write(b"# Caf\xc3\xa9 in Latin-1\n\nBody with a searchable word: croissant.\n")
+        exp.titles["names/" + os.fsdecode(LATIN1_NAME)] = "Café in Latin-1"
 
 
 def restore_permissions(root: Path) -> None:

@@ -53,7 +53,8 @@ from typing import Any
 
 from reader.library.index import Library, gc_paused
 from reader.library.model import Article, Problem
-from reader.library.scan import FileEntry, ScanReport, read_file, walk
+from reader.library.private import private_file
+from reader.library.scan import OUTSIDE, FileEntry, ScanReport, outside_library, read_file, walk
 
 SCHEMA_VERSION = 1
 """Bumped whenever the table layout changes; stored in ``PRAGMA user_version``."""
@@ -153,7 +154,7 @@ def parser_version() -> str:
     global _PARSER_VERSION
     if _PARSER_VERSION is None:
         digest = hashlib.sha256(f"schema {SCHEMA_VERSION}".encode())
-        for name in ("parse", "tags", "dates", "model", "scan", "cache"):
+        for name in ("parse", "tags", "dates", "model", "scan", "cache", "links"):
             spec = importlib.util.find_spec(f"reader.library.{name}")
             try:
                 digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else name.encode())
@@ -183,6 +184,7 @@ def _delete(path: Path) -> None:
 
 def _connect(path: Path) -> sqlite3.Connection:
     # timeout: a commit takes milliseconds; never wait for another process longer than that.
+    private_file(path)  # it holds every title and link of the library: 0600 in a 0700 folder
     conn = sqlite3.connect(path, timeout=0.2, isolation_level=None, check_same_thread=False)
     # A crash can at worst corrupt the cache, and a corrupt cache is detected and rebuilt.
     conn.execute("PRAGMA synchronous=OFF")
@@ -1000,10 +1002,19 @@ def update(root: Path | str, library: Library, changed: Iterable[str], deleted: 
     process is writing it. Returns ``library`` itself if nothing changed.
     """
     root_path = _resolve(root)
+    real_root = os.path.realpath(root_path)
     gone = set(deleted)
     entries: list[FileEntry] = []
+    refused: list[Problem] = []
     for rel in sorted(set(changed) - gone):
         full = root_path / rel
+        if outside_library(real_root, str(full)):
+            # The startup walk's rule, applied to a link created while the app runs: never
+            # read, listed or indexed; reported like the walk reports it.
+            gone.add(rel)
+            if os.path.lexists(full):
+                refused.append(Problem(rel, OUTSIDE))
+            continue
         try:
             st = os.stat(full)
         except OSError:
@@ -1017,7 +1028,8 @@ def update(root: Path | str, library: Library, changed: Iterable[str], deleted: 
     known = [a.path for a in library.articles] + [p.path for p in library.problems]
     removed = {path for path in known if path in gone or path.startswith(prefixes)}
     removed -= {entry.path for entry in entries}
-    if not entries and not removed:
+    known_problems = {(p.path, p.reason) for p in library.problems}
+    if not entries and not removed and all((p.path, p.reason) in known_problems for p in refused):
         return library
     parsed = [parse_entry(entry) for entry in entries]
     columns = list(zip(*parsed, strict=True)) if parsed else [()] * 13
@@ -1031,7 +1043,7 @@ def update(root: Path | str, library: Library, changed: Iterable[str], deleted: 
             store.close()
         touched = removed | {entry.path for entry in entries}
         articles = {a.path: a for a in library.articles if a.path not in touched}
-        problems = [p for p in library.problems if p.path not in touched]
+        problems = [p for p in library.problems if p.path not in touched] + refused
         for article in _articles_from_parsed(columns, _Dates()):
             if article is not None:
                 articles[article.path] = article

@@ -58,6 +58,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.library.private import private_file
 from reader.library.query import Term
 
 if TYPE_CHECKING:
@@ -156,6 +157,8 @@ class SyncReport:
     rebuilt: bool = False
     """The database was reset first (corrupt, old schema, too many dead rows)."""
     seconds: float = 0.0
+    failed: int = 0
+    """Files that could not be indexed (the others were)."""
     error: str | None = None
     """Why the sync stopped early (the index is still usable as far as it got)."""
 
@@ -271,6 +274,7 @@ class FullTextIndex:
             conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None, factory=_Connection)
         else:
             assert self.path is not None
+            private_file(self.path)  # every word of every article: 0600 in a 0700 folder
             # A short busy timeout: a writer in another reader holds the lock one batch at a time.
             conn = sqlite3.connect(
                 self.path, timeout=1.0, check_same_thread=False, isolation_level=None, factory=_Connection
@@ -394,7 +398,9 @@ class FullTextIndex:
             self._reset()
             report.rebuilt = True
         with self._connection() as conn:
-            stored = {path: (size, mtime) for path, size, mtime in conn.execute("SELECT path, size, mtime FROM files")}
+            stored = {
+                _path_of(key): (size, mtime) for key, size, mtime in conn.execute("SELECT path, size, mtime FROM files")
+            }
             dead = int(conn.execute("SELECT value FROM meta WHERE key = 'dead'").fetchone()[0] or 0)
         if dead > DEAD_MIN and dead > DEAD_RATIO * max(len(stored), 1):
             self._reset()
@@ -416,7 +422,12 @@ class FullTextIndex:
         since_refresh = 0
         for start in range(0, total, BATCH_SIZE):
             batch = todo[start : start + BATCH_SIZE]
-            rows = [_row(article, library) for article in batch]
+            rows = []
+            for article in batch:
+                try:
+                    rows.append(_row(article, library))
+                except Exception:  # one file that cannot be read or indexed costs that file only
+                    report.failed += 1
             self._write(rows)
             since_refresh += len(batch)
             if since_refresh >= MAP_REFRESH_ROWS:
@@ -435,9 +446,10 @@ class FullTextIndex:
                 replaced = 0
                 for path, size, mtime, values in rows:
                     # Any row for this path (another reader may have indexed it meanwhile) dies.
-                    replaced += conn.execute("DELETE FROM files WHERE path = ?", (path,)).rowcount
+                    key = _key(path)
+                    replaced += conn.execute("DELETE FROM files WHERE path = ?", (key,)).rowcount
                     rowid = conn.execute(
-                        "INSERT INTO files (path, size, mtime) VALUES (?, ?, ?)", (path, size, mtime)
+                        "INSERT INTO files (path, size, mtime) VALUES (?, ?, ?)", (key, size, mtime)
                     ).lastrowid
                     conn.execute(
                         f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)", (rowid, *values)
@@ -456,7 +468,7 @@ class FullTextIndex:
             try:
                 removed = 0
                 for path in paths:
-                    removed += conn.execute("DELETE FROM files WHERE path = ?", (path,)).rowcount
+                    removed += conn.execute("DELETE FROM files WHERE path = ?", (_key(path),)).rowcount
                 conn.execute("UPDATE meta SET value = value + ? WHERE key = 'dead'", (removed,))
                 conn.execute("COMMIT")
             except BaseException:
@@ -588,8 +600,8 @@ class FullTextIndex:
         articles = library.articles
         rows = [-1] * (max((f[0] for f in files), default=0) + 1)
         covered = 0
-        for rowid, path, size, mtime in files:
-            i = by_path.get(path)
+        for rowid, key, size, mtime in files:
+            i = by_path.get(_path_of(key))
             if i is not None:
                 article = articles[i]
                 if _same_stamp(article, size, mtime):
@@ -615,7 +627,30 @@ def _row(article: Article, library: Library) -> tuple[str, int, float, tuple[str
     """
     full, _problems = library.read(article)
     values = (full.title, full.subtitle, full.source, full.author, "\n".join(full.tags), full.body)
-    return article.path, article.size, article.mtime, values
+    return article.path, article.size, article.mtime, tuple(_SURROGATE.sub("\ufffd", value) for value in values)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_BYTES_KEY = "\x00"
+"""Starts a ``files.path`` key spelled as hex bytes: no real path starts with NUL."""
+
+
+def _key(path: str) -> str:
+    """A path as SQLite can store it: a file name that is not UTF-8 (lone surrogates, which
+    SQLite refuses) is kept as the hex of its bytes, losslessly, instead of stopping the sync."""
+    if _SURROGATE.search(path) is None:
+        return path
+    return _BYTES_KEY + path.encode("utf-8", "surrogateescape").hex()
+
+
+def _path_of(key: str) -> str:
+    """:func:`_key` undone."""
+    if not key.startswith(_BYTES_KEY):
+        return key
+    try:
+        return bytes.fromhex(key[1:]).decode("utf-8", "surrogateescape")
+    except ValueError:
+        return key
 
 
 def _same_stamp(article: Article, size: int, mtime: float) -> bool:

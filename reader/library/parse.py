@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from reader.library.dates import date_problem, parse_date
+from reader.library.links import refusal
 from reader.library.model import Article, ParseResult, Problem
 from reader.library.tags import clean_tag, dedupe, section_facet
 
@@ -50,8 +51,6 @@ _MD_LINK = re.compile(
     rf"\[[^\[\]]*+\]\(\s*+<?((?:{_URL_CHAR}++|\({_URL_CHAR}*+\))++)>?(?:\s++\"[^\"]*+\")?\s*+\)"
 )
 _URL = re.compile(r"(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*+:[^\s<>\"\x00-\x1f\x7f\ud800-\udfff]++")
-_LINK_SCHEMES = ("http", "https")
-"""A link is something the user opens in a browser: ``javascript:``, ``file:``, ``data:`` never are."""
 # The text is group 2 with its closing hashes still on (see _heading_text): the old
 # ``(.*?)\s*#*\s*$`` was cubic on a line of spaces (20 KB → minutes).
 _HEADING = re.compile(r"^(#{1,6})(?:\s++(.*+))?$")
@@ -72,14 +71,30 @@ def _control_picture(match: re.Match[str]) -> str:
     return "\ufffd"
 
 
+_INVISIBLE = re.compile(
+    "[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff]"
+    "|(?<![\u00a9\u00ae\u2000-\u3300\ufe0f\U0001f000-\U0001faff])\u200d"
+    "|\u200d(?![\u00a9\u00ae\u2000-\u3300\U0001f000-\U0001faff])"
+)
+"""Bidi controls and zero-width characters: they reorder or hide text (``Invoice \u202egpj.exe``
+shows as "Invoice exe.jpg"). A zero-width joiner between two emoji is what builds 👩‍💻 and stays."""
+
+
+def _invisible_picture(match: re.Match[str]) -> str:
+    return f"\u2039U+{ord(match.group()):04X}\u203a"
+
+
 def make_inert(text: str) -> str:
     """Replace control characters (ESC, BEL, C1, DEL …) with visible, harmless symbols.
 
-    Lone surrogates (undecodable bytes of a file name) become U+FFFD.
+    Lone surrogates (undecodable bytes of a file name) become U+FFFD. Bidi overrides and
+    zero-width characters are spelled out (``‹U+202E›``) so they can neither reorder nor hide text.
 
-    Applied to every metadata field as it is parsed; the article renderer does the same for
-    bodies. Tabs and newlines are kept.
+    Applied to every metadata field as it is parsed, to every notice and to everything the CLI
+    prints; the article renderer does the same for bodies. Tabs and newlines are kept.
     """
+    if _INVISIBLE.search(text) is not None:
+        text = _INVISIBLE.sub(_invisible_picture, text)
     if _CONTROL.search(text) is None:
         return text
     return _CONTROL.sub(_control_picture, text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -489,10 +504,10 @@ def _link(value: str, path: str, problems: list[Problem]) -> str:
     if not url:
         match = _URL.search(value.strip("<>"))
         url = match.group(0) if match else ""
-    scheme = url.partition(":")[0].lower()
-    if not url or scheme in _LINK_SCHEMES:
+    why = refusal(url) if url else None
+    if why is None:
         return url
-    problems.append(Problem(path, f"link with a '{make_inert(scheme)[:20]}:' address ignored", skipped=False))
+    problems.append(Problem(path, make_inert(f"link address ignored: {why}"), skipped=False))
     return ""
 
 

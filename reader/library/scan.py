@@ -65,11 +65,9 @@ def walk(root: Path, *, follow_external_links: bool = False) -> tuple[list[FileE
             try:
                 is_link = entry.is_symlink()
                 if is_link:
-                    target = os.path.realpath(entry.path)
-                    inside = target == real_root or target.startswith(real_root + os.sep)
-                    if not inside and not follow_external_links:
+                    if not follow_external_links and outside_library(real_root, entry.path):
                         if name.lower().endswith(EXTENSIONS) or _is_dir(entry.path):
-                            report.problems.append(Problem(rel, "symbolic link points outside the library"))
+                            report.problems.append(Problem(rel, OUTSIDE))
                         continue
                     st = os.stat(entry.path)
                 else:
@@ -96,6 +94,19 @@ def walk(root: Path, *, follow_external_links: bool = False) -> tuple[list[FileE
                     report.problems.append(Problem(rel, odd))
     files.sort(key=lambda f: f.path)
     return files, report
+
+
+OUTSIDE = "symbolic link points outside the library"
+
+
+def outside_library(real_root: str, path: str) -> bool:
+    """Whether ``path``, links resolved, lies outside the library whose real path is ``real_root``.
+
+    The one containment rule: the startup walk and live reload (``cache.update``) both ask it,
+    so ``ln -s /etc/passwd lib/x.md`` is refused whether it was there at launch or appeared later.
+    """
+    target = os.path.realpath(path)
+    return not (target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep))
 
 
 def not_regular(mode: int) -> str | None:

@@ -66,6 +66,9 @@ _CLEANED: dict[str, str] = {}
 _CLEANED_MAX = 100_000
 
 
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+
+
 def clean_tag(raw: object) -> str:
     """Normalise one tag, or return ``""`` for junk that should be dropped.
 
@@ -90,7 +93,8 @@ def _clean_tag(raw: object) -> str:
         raw = str(raw)
     if not isinstance(raw, str):
         return ""
-    tag = _SPACES.sub(" ", raw).strip().lstrip("#").strip()
+    # Zero-width characters are invisible: "ad\u200bmin" must be the tag "admin", not a twin.
+    tag = _SPACES.sub(" ", _ZERO_WIDTH.sub("", raw)).strip().lstrip("#").strip()
     if not tag or len(tag) > MAX_TAG_LENGTH or _JUNK.match(tag):
         return ""
     if "=" in tag:

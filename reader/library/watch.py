@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.library.index import Library
-from reader.library.scan import EXTENSIONS, walk
+from reader.library.scan import EXTENSIONS, outside_library, walk
 
 DEBOUNCE_MS = 300
 """Changes are gathered for up to this long before a batch is yielded (an editor's save is
@@ -85,6 +85,7 @@ def translate(root: Path | str, events: Iterable[tuple[Any, str]]) -> Changes:
     folders that vanish are reported as deleted prefixes.
     """
     root_str = os.path.abspath(root)
+    real_root = os.path.realpath(root_str)
     changed: set[str] = set()
     deleted: set[str] = set()
     rescan = False
@@ -94,6 +95,10 @@ def translate(root: Path | str, events: Iterable[tuple[Any, str]]) -> Changes:
             continue
         rel = _relative(root_str, path)
         if rel is None or _hidden(rel):
+            continue
+        if os.path.lexists(path) and outside_library(real_root, path):
+            if _is_markdown(rel) or os.path.isdir(path):
+                changed.add(rel)  # never walked or read: cache.update refuses it, as the walk does
             continue
         if os.path.isfile(path):
             if _is_markdown(rel):

@@ -36,6 +36,7 @@ from typing import Any, Literal, TypeVar
 
 import platformdirs
 
+from reader.library import safe_json
 from reader.library.model import Article
 from reader.state.highlights import Highlight
 from reader.state.identity import Table, match
@@ -246,14 +247,7 @@ def _serialize(doc: _Document, library: str) -> bytes:
         "searches": doc.searches,
         "highlights": [h.to_json() for h in doc.highlights],
     }
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    # A lone surrogate (a non-UTF-8 file name, a pasted "\ud800") cannot be encoded as
-    # UTF-8; written as a JSON escape it reads back as the very same string.
-    text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text.encode("utf-8")
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
+    return (safe_json.dumps(data, indent=2) + "\n").encode("utf-8")
 
 
 def _new_id(table: Table[Any]) -> str:
@@ -864,7 +858,7 @@ class StateStore:
         ]
         if fmt == "json":
             payload = {"library": str(self.library_root), "exported": _now_iso(), "bookmarks": rows}
-            return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+            return safe_json.dumps(payload, indent=2) + "\n"
         lines = [f"# Bookmarks — {_md_escape(self.library_root.name or str(self.library_root))}", ""]
         if not rows:
             lines.append("_No bookmarks._")

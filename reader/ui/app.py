@@ -14,13 +14,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
-from urllib.parse import urlparse
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
@@ -29,6 +29,8 @@ from reader.config import Config, load_config, load_settings, save_setting
 from reader.library import cache
 from reader.library.fulltext import FullTextIndex, open_index
 from reader.library.index import SORTS, Library
+from reader.library.links import describe as describe_link
+from reader.library.links import refusal as link_refusal
 from reader.library.model import Article
 from reader.library.parse import make_inert
 from reader.library.query import parse_query
@@ -205,6 +207,21 @@ class ReaderApp(HighlightActions, App[int]):
         self.related_ids: list[int] = []
         self.timeline_counts: list[tuple[str, int]] = []
         self.pane_layout: PaneLayout | None = None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice (screens' and widgets' too: they call this) is made inert and never markup.
+
+        Notices quote titles, paths, links and config.toml values: one place guards them all.
+        """
+        super().notify(make_inert(message), title=make_inert(title), severity=severity, timeout=timeout, markup=False)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -895,23 +912,26 @@ class ReaderApp(HighlightActions, App[int]):
         self.open_external(self.current.link)
 
     def open_external(self, url: str) -> None:
-        """Open http(s) links in the browser; refuse every other scheme (file:, javascript: …)."""
-        scheme = urlparse(url.strip()).scheme.lower()
-        if scheme not in {"http", "https"}:
-            shown = url if len(url) < 80 else url[:77] + "…"
-            self.notify(
-                f"Not opening {shown}: only http and https links are opened.", severity="warning", markup=False
-            )
+        """Open a link in the browser when the link policy (reader.library.links) allows it."""
+        url = url.strip()
+        why = link_refusal(url)
+        if why is not None:
+            self.notify(f"Not opening {describe_link(url)}: {why}.", severity="warning", markup=False)
             return
         self.open_url(url)
-        self.notify(f"Opening {url}", timeout=3, markup=False)
+        self.notify(f"Opening {describe_link(url)}", timeout=3, markup=False)
 
     def action_copy_link(self) -> None:
         if self.current_article() is None or self.current is None or not self.current.link:
             self.notify("This article has no link to copy.", severity="warning", markup=False)
             return
-        self.copy_to_clipboard(self.current.link)
-        self.notify(f"Copied {self.current.link}", timeout=3, markup=False)
+        url = self.current.link
+        why = link_refusal(url)
+        if why is not None:  # a link cached before the policy: never handed on
+            self.notify(f"Not copying {describe_link(url)}: {why}.", severity="warning", markup=False)
+            return
+        self.copy_to_clipboard(url)
+        self.notify(f"Copied {describe_link(url)}", timeout=3, markup=False)
 
     def action_find(self) -> None:
         find = self.query_one("#find", FindInput)

@@ -1,0 +1,54 @@
+"""The one link policy: which addresses ``reader`` keeps, opens or copies, and how it names them.
+
+The parser (front matter and ``+ Link:`` lines), the app's ``o`` / ``y`` keys and links clicked
+in an article body all ask :func:`refusal`, so a link the parser would drop can never be opened
+another way. A link is something a person opens in a browser with one key press, so only
+``http``/``https`` addresses pass, and none that could mislead: user info
+(``https://google.com:443@evil.example/`` goes to evil.example), or a control character
+(an 8-bit CSI U+009B would reach the browser's command line or the terminal raw).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+SCHEMES = ("http", "https")
+_CONTROL = re.compile("[\x00-\x20\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\ud800-\udfff]")
+
+
+def refusal(url: str) -> str | None:
+    """Why ``url`` must not be kept or opened, or ``None`` when it is a plain web address."""
+    if _CONTROL.search(url):
+        return "it holds a control or invisible character"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return "it is not a valid address"
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES:
+        return f"only http and https links are opened, not '{scheme[:20]}:'" if scheme else "it has no http(s) scheme"
+    if "@" in parts.netloc:
+        return "it holds user info before an '@' (the real host is after it)"
+    if not parts.hostname:
+        return "it has no host"
+    return None
+
+
+def real_host(url: str) -> str:
+    """The host a browser will contact, in ASCII: a look-alike ``gооgle.com`` (Cyrillic о)
+    shows as ``xn--ggle-55da.com``, so the notice tells the truth about where the link goes."""
+    host = urlsplit(url).hostname or ""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host.encode("ascii", "backslashreplace").decode("ascii")
+
+
+def describe(url: str) -> str:
+    """``url`` for a notice: cut to a readable length, with its real host when it is not plain ASCII."""
+    shown = url if len(url) < 80 else url[:77] + "…"
+    host = urlsplit(url).hostname or ""
+    ascii_host = real_host(url)
+    return f"{shown} (host {ascii_host})" if ascii_host != host else shown
