@@ -67,10 +67,14 @@ class ArticleList(CursorView, can_focus=True):
     """
 
     class Highlighted(Message):
-        """The cursor moved to another article (or to none: ``article_id`` is ``None``)."""
+        """The cursor moved to another article (or to none: ``article_id`` is ``None``).
 
-        def __init__(self, article_id: int | None) -> None:
+        ``chosen``: the user moved it there; False when a new result put the cursor there.
+        """
+
+        def __init__(self, article_id: int | None, chosen: bool = True) -> None:
             self.article_id = article_id
+            self.chosen = chosen
             super().__init__()
 
     class Selected(Message):
@@ -88,6 +92,9 @@ class ArticleList(CursorView, can_focus=True):
         self.read: Collection[int] = frozenset()
         self.empty_message = "No articles."
         self._last_posted: int | None = -1
+        self.moved_by_user = False
+        """Whether the last cursor move was the user's (a key, a click, a jump), not a new result."""
+        self._app_moving = False
 
     # -- data from the app ---------------------------------------------------------------
 
@@ -104,7 +111,11 @@ class ArticleList(CursorView, can_focus=True):
                 # (often the least relevant) match, so start from the top.
                 position = 0
         self._last_posted = -1
-        self.cursor = position
+        self._app_moving = True
+        try:
+            self.cursor = position
+        finally:
+            self._app_moving = False
         self.refresh()
 
     def set_marks(self, *, bookmarked: Collection[int], read: Collection[int]) -> None:
@@ -136,7 +147,8 @@ class ArticleList(CursorView, can_focus=True):
         article_id = self.current_id
         if article_id != self._last_posted:
             self._last_posted = article_id
-            self.post_message(self.Highlighted(article_id))
+            self.moved_by_user = not self._app_moving
+            self.post_message(self.Highlighted(article_id, self.moved_by_user))
 
     def action_select(self) -> None:
         if self.current_id is not None:
