@@ -466,9 +466,9 @@ class ReaderApp(HighlightActions, App[int]):
         text = Text()
         text.append(f"{shown:,} of {total:,} articles", style="bold")
         text.append(f" · sort: {sort}", style="dim")
-        if errors:
-            text.append("  ⚠ ", style="bold yellow")
-            text.append(make_inert("; ".join(errors)), style="yellow")  # errors quote what was typed
+        for error in errors:  # each on its own line, wrapped: never cut off
+            text.append("\n⚠ ", style="bold yellow")
+            text.append(make_inert(error), style="yellow")  # errors quote what was typed
         self._show_status(text)
         self.log.debug(f"filter took {elapsed_ms:.1f} ms")
 
