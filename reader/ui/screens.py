@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.library.parse import make_inert
+from reader.ui.movement import MovementOptionList, MovementScroll
 
 if TYPE_CHECKING:
     from reader.library.index import Library
@@ -31,7 +32,7 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
         "Moving around",
         (
             ("tab / shift+tab", "next / previous pane (tags → list → article)"),
-            ("j k ↓ ↑", "move in the list or the tag tree; scroll in the article"),
+            ("j k ↓ ↑", "move in the list or the tag tree; scroll in the article and in every screen"),
             ("g G home end", "top / bottom"),
             ("ctrl+d ctrl+u", "page down / up in the list or tag tree"),
             ("enter", "on a tag: toggle it in the filter · on an article: read it"),
@@ -106,7 +107,7 @@ class HelpScreen(ModalScreen[None]):
                 text.append(f"  {keys:<24}", style="bold")
                 text.append(f"{description}\n")
         text.append("\nKeys can be remapped in config.toml ([keys] section); see the README.", style="italic")
-        with VerticalScroll(id="help-body"):
+        with MovementScroll(id="help-body"):
             yield Static(text, id="help-text")
         yield Footer()
 
@@ -169,7 +170,7 @@ class ProblemsScreen(ModalScreen[None]):
             text.append("skipped " if was_skipped else "warning ", style="bold red" if was_skipped else "yellow")
             text.append(make_inert(path), style="bold")  # file names may hold ESC sequences
             text.append(f"  {make_inert(reason)}\n")  # a YAML error can quote the file
-        with VerticalScroll(id="problems-body"):
+        with MovementScroll(id="problems-body"):
             yield Static(text, id="problems-text")
         yield Footer()
 
@@ -210,7 +211,7 @@ class BookmarksScreen(ModalScreen[int | None]):
             yield Static(Text(f"Bookmarks ({len(self.rows)})", style="bold"), id="bookmarks-title")
             if not self.rows:
                 yield Static(Text("No bookmarks yet: press b on an article to add one.", style="italic"))
-            yield OptionList(*self._options(), id="bookmarks-list")
+            yield MovementOptionList(*self._options(), id="bookmarks-list")
         yield Footer()
 
     def _options(self) -> list[Option]:
