@@ -5,10 +5,10 @@ Kept out of the widget so it can be built in a worker thread and tested without 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from reader.library.index import TagCount
+from reader.library.index import Library, TagCount
 from reader.library.query import quote_value
 from reader.library.tags import split_facet, tag_path
 
@@ -42,6 +42,26 @@ class TagNode:
 def tag_term(tag: str) -> str:
     """The filter term that selects exactly this tag."""
     return f"tag:{quote_value(tag)}"
+
+
+def excluded_tags(terms: Iterable[str]) -> list[str]:
+    """The tag names the filter excludes (``-tag:NAME``, ``-tag:"two words"``)."""
+    return [term[5:].strip('"') for term in terms if term[:5].casefold() == "-tag:" and len(term) > 5]
+
+
+def sidebar_tree(
+    library: Library, ids: Sequence[int], *, specials: Iterable[TagNode] = (), keep: Iterable[str] = ()
+) -> TagNode:
+    """The sidebar for a result: the tags of ``ids``, plus the ``keep`` tags (the excluded ones,
+    which no result carries) with a count of 0 so they stay listed and can be toggled back."""
+    counts = library.tag_counts(ids)
+    present = {row.key for row in counts}
+    for name in keep:
+        tid = library.tag_index.get(name.casefold())
+        if tid is not None and name.casefold() not in present:
+            present.add(name.casefold())
+            counts.append(TagCount(library.tag_names[tid], name.casefold(), 0))
+    return build_tag_tree(counts, specials=specials)
 
 
 def build_tag_tree(counts: Iterable[TagCount], *, specials: Iterable[TagNode] = ()) -> TagNode:

@@ -33,7 +33,7 @@ from reader.library.model import Article
 from reader.library.parse import make_inert
 from reader.library.query import parse_query
 from reader.library.related import related
-from reader.library.tagtree import TagNode, build_tag_tree, tag_term
+from reader.library.tagtree import TagNode, excluded_tags, sidebar_tree, tag_term
 from reader.library.timeline import sparkline, timeline
 from reader.library.watch import apply as apply_changes
 from reader.library.watch import watch
@@ -127,6 +127,7 @@ class ReaderApp(HighlightActions, App[int]):
         Binding("q", "quit", "Quit", id="reader.quit"),
         Binding("question_mark", "help", "Help", id="reader.help"),
         Binding("slash", "focus_filter", "Filter", id="reader.filter"),
+        Binding("ctrl+l", "clear_filter", "Clear filter", id="reader.clear_filter"),
         Binding("tab", "cycle_focus(1)", "Next pane", show=False, priority=True, id="reader.next_pane"),
         Binding(
             "shift+tab", "cycle_focus(-1)", "Previous pane", show=False, priority=True, id="reader.previous_pane"
@@ -517,19 +518,19 @@ class ReaderApp(HighlightActions, App[int]):
         library = self.library
         if library is None:
             return
+        keep = excluded_tags(split_terms(self.filter_text))  # stay listed (✗), to toggle back
         if len(library) < 20_000:
-            self._set_tag_tree(self._build_tree(library, ids))
+            self._set_tag_tree(self._build_tree(library, ids, keep))
         else:
-            self._tags_in_background(library, ids)
+            self._tags_in_background(library, ids, keep)
 
     @work(thread=True, exclusive=True, group="tags")
-    def _tags_in_background(self, library: Library, ids: list[int]) -> None:
-        tree = self._build_tree(library, ids)
+    def _tags_in_background(self, library: Library, ids: list[int], keep: list[str]) -> None:
+        tree = self._build_tree(library, ids, keep)
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._set_tag_tree, tree)
 
-    def _build_tree(self, library: Library, ids: list[int]) -> TagNode:
-        counts = library.tag_counts(ids)
+    def _build_tree(self, library: Library, ids: list[int], keep: list[str]) -> TagNode:
         unread = len(library) - len(self.read_ids)
         specials = [
             TagNode(f"★ Bookmarks ({len(self.bookmarked_ids)})", "special/bookmarks", term=BOOKMARKED_TERM),
@@ -542,7 +543,7 @@ class ReaderApp(HighlightActions, App[int]):
             for name, query in sorted(searches.items()):
                 group.children.append(TagNode(f"⌕ {name}", f"{SAVED_PREFIX}{name}", term=f"saved:{query}"))
             specials.append(group)
-        return build_tag_tree(counts, specials=specials)
+        return sidebar_tree(library, ids, specials=specials, keep=keep)
 
     def _set_tag_tree(self, tree: TagNode) -> None:
         self.query_one(TagTree).set_tree(tree, self._selected_terms())
@@ -571,6 +572,9 @@ class ReaderApp(HighlightActions, App[int]):
             filter_input = self.query_one("#filter", FilterInput)
             query = event.term.removeprefix("saved:")
             filter_input.value = "" if filter_input.value == query else query
+            return
+        if f"-{event.term.casefold()}" in self._selected_terms():
+            self.toggle_term(f"-{event.term}")  # enter on an excluded (✗) tag takes the exclusion back
             return
         self.toggle_term(event.term)
 

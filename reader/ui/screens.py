@@ -36,7 +36,7 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
             ("g G home end", "top / bottom"),
             ("ctrl+d ctrl+u", "page down / up in the list or tag tree"),
             ("enter", "on a tag: toggle it in the filter · on an article: read it"),
-            ("x", "on a tag: exclude it (-tag:) from the filter"),
+            ("x", "on a tag: exclude it (-tag:, listed with ✗); x or enter on it again takes it back"),
             ("h l ← →", "fold / unfold a tag group"),
             ("d", "on a saved search in the sidebar: delete it"),
             ("space pgdn pgup", "scroll the article, wherever the focus is"),
@@ -51,6 +51,7 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
         "Finding",
         (
             ("/", "filter the library (the filter stays when you press escape)"),
+            ("ctrl+l", "clear the filter (from anywhere, the filter bar too)"),
             ("ctrl+f", "find in the open article; enter or ↓ next, shift+enter or ↑ previous"),
             ("s", "cycle the sort: date → title → source"),
             ("B", "bookmarked articles only (toggle)"),
