@@ -191,17 +191,23 @@ class ArticleList(CursorView, can_focus=True):
             style, source_style, date_style, mark_style = (
                 s + cursor for s in (style, source_style, date_style, mark_style)
             )
-        mark = "★" if article_id in self.bookmarked else ("•" if not is_read else " ")
+        # Two marks, so a bookmark does not hide whether the article is read: "•★", " ★", "• ".
+        unread_mark = " " if is_read else "•"
+        mark = "★" if article_id in self.bookmarked else " "
         date = article.date.strftime(DATE_FORMAT) if article.date else ""
         show_source = width >= 56
         show_date = width >= 36
         source_width = min(18, max(8, width // 6)) if show_source else 0
-        fixed = 2 + (source_width + 2 if show_source else 0) + (DATE_WIDTH + 1 if show_date else 0)
+        fixed = 3 + (source_width + 2 if show_source else 0) + (DATE_WIDTH + 1 if show_date else 0)
         title_width = max(1, width - fixed)
         title = set_cell_size(article.title, title_width)
         if cell_len(article.title) > title_width and title_width > 1:
             title = set_cell_size(article.title, title_width - 1) + "…"
-        segments = [Segment(mark + " ", mark_style if mark == "★" else style), Segment(title, style)]
+        segments = [
+            Segment(unread_mark, style),
+            Segment(mark + " ", mark_style if mark == "★" else style),
+            Segment(title, style),
+        ]
         if show_source:
             source = article.source
             if cell_len(source) > source_width:
