@@ -39,6 +39,7 @@ from reader.library.watch import apply as apply_changes
 from reader.library.watch import watch
 from reader.resources import resource_dir
 from reader.state import StateStore
+from reader.state.probe import FileProbe
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.commands import ArticleCommands, ReaderCommands, TagCommands
@@ -58,6 +59,8 @@ from reader.ui.screens import (
 )
 from reader.ui.tag_tree import SAVED_PREFIX, TagTree
 
+STATE_POLL_SECONDS = 2.0
+"""How often the state file is checked (one stat) for another window's changes."""
 READ_AFTER_SECONDS = 1.5
 """An article counts as read once it has been open this long (not when skimmed past)."""
 
@@ -257,6 +260,8 @@ class ReaderApp(HighlightActions, App[int]):
             self.query_one(ArticleView).code_theme = self.config.code_theme
         # Scroll positions are kept in memory between writes; save them now and then too.
         self.set_interval(30, self.store.flush)
+        self._state_probe = FileProbe(self.store.path)
+        self.set_interval(STATE_POLL_SECONDS, self.poll_state_file)
         self.query_one(ArticleList).focus()
         self._update_topbar()
         if self.library is not None:
@@ -412,6 +417,25 @@ class ReaderApp(HighlightActions, App[int]):
         bookmarked = {by_path[p] for p in self.store.bookmarked_paths(library.articles) if p in by_path}
         read = {by_path[p] for p in self.store.read_paths(library.articles) if p in by_path}
         return bookmarked, read
+
+    def poll_state_file(self) -> None:
+        """Pick up another window's bookmarks, read marks, highlights and saved searches.
+
+        One stat when nothing changed. A change of our own write re-reads the file too, which
+        is harmless. The article list is re-filtered only when the filter depends on the
+        reading state; otherwise the marks and the sidebar are redrawn in place.
+        """
+        if not self._state_probe.changed() or self.library is None or not self.query(ArticleList):
+            return
+        self.store.reload()
+        self._refresh_state_sets()
+        self.highlight_marks(self.library)
+        if self.current is not None:
+            self.query_one(ArticleView).set_passages(self.store.highlights_of(self.current))
+        if any(term.startswith(("is:", "has:", "-is:", "-has:")) for term in self._selected_terms()):
+            self.apply_filter(keep=self._current_path())
+        else:
+            self.update_tags(self.result_ids)
 
     def _refresh_state_sets(self) -> None:
         if self.library is not None:
