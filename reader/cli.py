@@ -60,6 +60,19 @@ def resolve_library(path: str | None) -> Path:
     return root.resolve()
 
 
+QUERY_HELP = """\
+the query language (--query, as typed in the app's filter bar):
+  ransomware "supply chain"      words (a prefix: ranso) and phrases: title, tags, body …
+  tag:Ransomware -tag:phishing   require / exclude a tag; quote names with spaces
+  country:China malware:Conti    facet shortcuts (actor: industry: city: cve: ip: …)
+  source:zdnet author:"A Name"   match those fields
+  after:2021-09 before:2022 date:2021-10-04   dates: 2021, 2021-10 or 2021-10-04
+  is:bookmarked is:unread is:read is:highlighted has:note
+  a OR b   (a OR b) c   -word   -(a OR b)     AND binds tighter than OR
+A query that starts with - works as --query -tag:x or --query=-tag:x; a malformed
+query exits 2 with the app's message on stderr."""
+
+
 def _main_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader",
@@ -68,9 +81,12 @@ def _main_parser() -> argparse.ArgumentParser:
             "commands:\n"
             "  reader list [PATH]        list articles (--tag, --query, --bookmarked, --json)\n"
             "  reader tags [PATH]        every tag with its article count\n"
-            "  reader bookmarks [PATH]   bookmarks and whether their article is still there\n"
+            "  reader bookmarks [PATH]   bookmarks and whether their article is still there (--json)\n"
+            "  reader bookmarks export [PATH]  a shareable list (--format markdown|json, -o FILE)\n"
             "  reader highlights [PATH]  highlighted passages and notes (--json; export --format markdown|json)\n"
-            "\nPATH defaults to $READER_LIBRARY, the config's library, ./articles, or the sample library."
+            "\nPATH defaults to $READER_LIBRARY, the config's library, ./articles, or the sample library.\n"
+            "In the app press ? for every key. The query language (the filter bar, reader list --query):\n"
+            "see reader list --help."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -81,7 +97,12 @@ def _main_parser() -> argparse.ArgumentParser:
 
 
 def _list_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reader list", description="List the articles of a library.")
+    parser = argparse.ArgumentParser(
+        prog="reader list",
+        description="List the articles of a library.",
+        epilog=QUERY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("path", nargs="?", metavar="PATH")
     parser.add_argument("--tag", action="append", default=[], metavar="TAG", help="require a tag (repeatable)")
     parser.add_argument("--query", "-q", default="", metavar="TEXT", help="a query, as typed in the filter bar")

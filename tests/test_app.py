@@ -507,6 +507,7 @@ async def test_read_state_and_unread_filter(tmp_path: Path) -> None:
         await loaded(pilot)
         first = app.current
         assert first is not None
+        await pilot.press("enter")  # opened: shown at launch alone does not count
         assert await _until(pilot, lambda: app.store.is_read(first))
         await pilot.pause()
         labels = [row.node.label for row in app.query_one(TagTree).rows]

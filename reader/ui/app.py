@@ -35,12 +35,13 @@ from reader.library.model import Article
 from reader.library.parse import make_inert
 from reader.library.query import parse_query
 from reader.library.related import related
-from reader.library.tagtree import TagNode, build_tag_tree, tag_term
+from reader.library.tagtree import TagNode, excluded_tags, sidebar_tree, tag_term
 from reader.library.timeline import sparkline, timeline
 from reader.library.watch import apply as apply_changes
 from reader.library.watch import watch
 from reader.resources import resource_dir
 from reader.state import StateStore
+from reader.state.probe import FileProbe
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.commands import ArticleCommands, ReaderCommands, TagCommands
@@ -60,6 +61,8 @@ from reader.ui.screens import (
 )
 from reader.ui.tag_tree import SAVED_PREFIX, TagTree
 
+STATE_POLL_SECONDS = 2.0
+"""How often the state file is checked (one stat) for another window's changes."""
 READ_AFTER_SECONDS = 1.5
 """An article counts as read once it has been open this long (not when skimmed past)."""
 
@@ -129,6 +132,7 @@ class ReaderApp(HighlightActions, App[int]):
         Binding("q", "quit", "Quit", id="reader.quit"),
         Binding("question_mark", "help", "Help", id="reader.help"),
         Binding("slash", "focus_filter", "Filter", id="reader.filter"),
+        Binding("ctrl+l", "clear_filter", "Clear filter", id="reader.clear_filter"),
         Binding("tab", "cycle_focus(1)", "Next pane", show=False, priority=True, id="reader.next_pane"),
         Binding(
             "shift+tab", "cycle_focus(-1)", "Previous pane", show=False, priority=True, id="reader.previous_pane"
@@ -274,6 +278,8 @@ class ReaderApp(HighlightActions, App[int]):
             self.query_one(ArticleView).code_theme = self.config.code_theme
         # Scroll positions are kept in memory between writes; save them now and then too.
         self.set_interval(30, self.store.flush)
+        self._state_probe = FileProbe(self.store.path)
+        self.set_interval(STATE_POLL_SECONDS, self.poll_state_file)
         self.query_one(ArticleList).focus()
         self._update_topbar()
         if self.library is not None:
@@ -430,6 +436,25 @@ class ReaderApp(HighlightActions, App[int]):
         read = {by_path[p] for p in self.store.read_paths(library.articles) if p in by_path}
         return bookmarked, read
 
+    def poll_state_file(self) -> None:
+        """Pick up another window's bookmarks, read marks, highlights and saved searches.
+
+        One stat when nothing changed. A change of our own write re-reads the file too, which
+        is harmless. The article list is re-filtered only when the filter depends on the
+        reading state; otherwise the marks and the sidebar are redrawn in place.
+        """
+        if not self._state_probe.changed() or self.library is None or not self.query(ArticleList):
+            return
+        self.store.reload()
+        self._refresh_state_sets()
+        self.highlight_marks(self.library)
+        if self.current is not None:
+            self.query_one(ArticleView).set_passages(self.store.highlights_of(self.current))
+        if any(term.startswith(("is:", "has:", "-is:", "-has:")) for term in self._selected_terms()):
+            self.apply_filter(keep=self._current_path())
+        else:
+            self.update_tags(self.result_ids)
+
     def _refresh_state_sets(self) -> None:
         if self.library is not None:
             self.bookmarked_ids, self.read_ids = self.state_marks(self.library)
@@ -484,9 +509,9 @@ class ReaderApp(HighlightActions, App[int]):
         text = Text()
         text.append(f"{shown:,} of {total:,} articles", style="bold")
         text.append(f" · sort: {sort}", style="dim")
-        if errors:
-            text.append("  ⚠ ", style="bold yellow")
-            text.append(make_inert("; ".join(errors)), style="yellow")  # errors quote what was typed
+        for error in errors:  # each on its own line, wrapped: never cut off
+            text.append("\n⚠ ", style="bold yellow")
+            text.append(make_inert(error), style="yellow")  # errors quote what was typed
         self._show_status(text)
         self.log.debug(f"filter took {elapsed_ms:.1f} ms")
 
@@ -554,19 +579,19 @@ class ReaderApp(HighlightActions, App[int]):
         library = self.library
         if library is None:
             return
+        keep = excluded_tags(split_terms(self.filter_text))  # stay listed (✗), to toggle back
         if len(library) < 20_000:
-            self._set_tag_tree(self._build_tree(library, ids))
+            self._set_tag_tree(self._build_tree(library, ids, keep))
         else:
-            self._tags_in_background(library, ids)
+            self._tags_in_background(library, ids, keep)
 
     @work(thread=True, exclusive=True, group="tags")
-    def _tags_in_background(self, library: Library, ids: list[int]) -> None:
-        tree = self._build_tree(library, ids)
+    def _tags_in_background(self, library: Library, ids: list[int], keep: list[str]) -> None:
+        tree = self._build_tree(library, ids, keep)
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._set_tag_tree, tree)
 
-    def _build_tree(self, library: Library, ids: list[int]) -> TagNode:
-        counts = library.tag_counts(ids)
+    def _build_tree(self, library: Library, ids: list[int], keep: list[str]) -> TagNode:
         unread = len(library) - len(self.read_ids)
         specials = [
             TagNode(f"★ Bookmarks ({len(self.bookmarked_ids)})", "special/bookmarks", term=BOOKMARKED_TERM),
@@ -579,7 +604,7 @@ class ReaderApp(HighlightActions, App[int]):
             for name, query in sorted(searches.items()):
                 group.children.append(TagNode(f"⌕ {name}", f"{SAVED_PREFIX}{name}", term=f"saved:{query}"))
             specials.append(group)
-        return build_tag_tree(counts, specials=specials)
+        return sidebar_tree(library, ids, specials=specials, keep=keep)
 
     def _set_tag_tree(self, tree: TagNode) -> None:
         self.query_one(TagTree).set_tree(tree, self._selected_terms())
@@ -609,6 +634,9 @@ class ReaderApp(HighlightActions, App[int]):
             query = event.term.removeprefix("saved:")
             filter_input.value = "" if filter_input.value == query else query
             return
+        if f"-{event.term.casefold()}" in self._selected_terms():
+            self.toggle_term(f"-{event.term}")  # enter on an excluded (✗) tag takes the exclusion back
+            return
         self.toggle_term(event.term)
 
     @on(TagTree.DeleteRequested)
@@ -627,7 +655,7 @@ class ReaderApp(HighlightActions, App[int]):
             return
         self._shown_early = None
         self._list_shown = event.article_id
-        self.show_article(event.article_id)
+        self.show_article(event.article_id, chosen=event.chosen)
 
     def current_article(self) -> tuple[Article, int] | None:
         """The article every "current article" action works on: the one under the list cursor now.
@@ -640,7 +668,7 @@ class ReaderApp(HighlightActions, App[int]):
         listed = self.query_one(ArticleList).current_id
         if listed is not None and listed != self._list_shown:
             self._list_shown = self._shown_early = listed
-            self.show_article(listed)
+            self.show_article(listed, chosen=self.query_one(ArticleList).moved_by_user)
         if self.current is None or self.current_id is None:
             return None
         return self.current, self.current_id
@@ -648,12 +676,24 @@ class ReaderApp(HighlightActions, App[int]):
 
     @on(ArticleList.Selected)
     def _article_selected(self, event: ArticleList.Selected) -> None:
+        if self.current_article() is not None and self.current_id == event.article_id:
+            self._start_read_timer()  # opened: the user chose it, even if the list put it there
         self.query_one(ArticleView).focus()
 
-    def show_article(self, article_id: int | None) -> None:
-        """Read the article from disk and put it in the article pane."""
+    def _start_read_timer(self) -> None:
+        if self._read_timer is None and self.current_id is not None and self.current_id not in self.read_ids:
+            self._read_timer = self.set_timer(self.read_after, self._mark_current_read)
+
+    def show_article(self, article_id: int | None, *, chosen: bool = True) -> None:
+        """Read the article from disk and put it in the article pane.
+
+        ``chosen``: the user moved to this article (or opened it). Only then does it count as
+        read once shown for ``read_after`` seconds; the first article shown at launch or after
+        a filter change was the list's choice, and the reader may not have looked at it.
+        """
         view = self.query_one(ArticleView)
-        if self._read_timer is not None:
+        # The same article shown again (a filter change that kept it) keeps its read timer.
+        if self._read_timer is not None and article_id != self.current_id:
             self._read_timer.stop()
             self._read_timer = None
         library = self.library
@@ -687,8 +727,8 @@ class ReaderApp(HighlightActions, App[int]):
         for problem in problems:
             if problem.skipped:
                 self.notify(make_inert(str(problem)), severity="warning", markup=False)
-        if article_id not in self.read_ids:
-            self._read_timer = self.set_timer(self.read_after, self._mark_current_read)
+        if chosen:
+            self._start_read_timer()
         # Cheap enough to do in line (about 1 ms at 4,000 articles, 6 ms at 100,000); a
         # worker thread per switch cost more than the lookup itself.
         self._show_related(library, article_id, related(library, article_id, RELATED_COUNT))

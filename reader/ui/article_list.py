@@ -67,10 +67,14 @@ class ArticleList(CursorView, can_focus=True):
     """
 
     class Highlighted(Message):
-        """The cursor moved to another article (or to none: ``article_id`` is ``None``)."""
+        """The cursor moved to another article (or to none: ``article_id`` is ``None``).
 
-        def __init__(self, article_id: int | None) -> None:
+        ``chosen``: the user moved it there; False when a new result put the cursor there.
+        """
+
+        def __init__(self, article_id: int | None, chosen: bool = True) -> None:
             self.article_id = article_id
+            self.chosen = chosen
             super().__init__()
 
     class Selected(Message):
@@ -88,6 +92,9 @@ class ArticleList(CursorView, can_focus=True):
         self.read: Collection[int] = frozenset()
         self.empty_message = "No articles."
         self._last_posted: int | None = -1
+        self.moved_by_user = False
+        """Whether the last cursor move was the user's (a key, a click, a jump), not a new result."""
+        self._app_moving = False
 
     # -- data from the app ---------------------------------------------------------------
 
@@ -104,7 +111,11 @@ class ArticleList(CursorView, can_focus=True):
                 # (often the least relevant) match, so start from the top.
                 position = 0
         self._last_posted = -1
-        self.cursor = position
+        self._app_moving = True
+        try:
+            self.cursor = position
+        finally:
+            self._app_moving = False
         self.refresh()
 
     def set_marks(self, *, bookmarked: Collection[int], read: Collection[int]) -> None:
@@ -136,7 +147,8 @@ class ArticleList(CursorView, can_focus=True):
         article_id = self.current_id
         if article_id != self._last_posted:
             self._last_posted = article_id
-            self.post_message(self.Highlighted(article_id))
+            self.moved_by_user = not self._app_moving
+            self.post_message(self.Highlighted(article_id, self.moved_by_user))
 
     def action_select(self) -> None:
         if self.current_id is not None:
@@ -179,17 +191,23 @@ class ArticleList(CursorView, can_focus=True):
             style, source_style, date_style, mark_style = (
                 s + cursor for s in (style, source_style, date_style, mark_style)
             )
-        mark = "★" if article_id in self.bookmarked else ("•" if not is_read else " ")
+        # Two marks, so a bookmark does not hide whether the article is read: "•★", " ★", "• ".
+        unread_mark = " " if is_read else "•"
+        mark = "★" if article_id in self.bookmarked else " "
         date = article.date.strftime(DATE_FORMAT) if article.date else ""
         show_source = width >= 56
         show_date = width >= 36
         source_width = min(18, max(8, width // 6)) if show_source else 0
-        fixed = 2 + (source_width + 2 if show_source else 0) + (DATE_WIDTH + 1 if show_date else 0)
+        fixed = 3 + (source_width + 2 if show_source else 0) + (DATE_WIDTH + 1 if show_date else 0)
         title_width = max(1, width - fixed)
         title = set_cell_size(article.title, title_width)
         if cell_len(article.title) > title_width and title_width > 1:
             title = set_cell_size(article.title, title_width - 1) + "…"
-        segments = [Segment(mark + " ", mark_style if mark == "★" else style), Segment(title, style)]
+        segments = [
+            Segment(unread_mark, style),
+            Segment(mark + " ", mark_style if mark == "★" else style),
+            Segment(title, style),
+        ]
         if show_source:
             source = article.source
             if cell_len(source) > source_width:

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from reader.library.parse import make_inert
 from reader.state.highlights import GONE, Highlight
+from reader.ui.movement import MOVEMENT_KEYS, MovementOptionList
 
 SNIPPET = 160
 """Characters of a passage shown in the list (the whole passage is in the article)."""
@@ -83,7 +84,7 @@ class HighlightsScreen(ModalScreen["HighlightEntry | None"]):
         with Vertical(id="highlights-body"):
             yield Static(self._title(), id="highlights-title")
             yield Input(placeholder="type to narrow: passage, note or title · ↓ to the list", id="highlights-filter")
-            yield OptionList(id="highlights-list")
+            yield MovementOptionList(id="highlights-list")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -159,7 +160,8 @@ class HighlightsScreen(ModalScreen["HighlightEntry | None"]):
         self._open()
 
     def on_key(self, event: events.Key) -> None:
-        """↓ from the filter goes to the list; a letter typed in the list goes to the filter."""
+        """↓ from the filter goes to the list; a letter typed in the list goes to the filter,
+        except the ones that act there (d, u, and the movement keys j k g G)."""
         filter_input = self.query_one(Input)
         option_list = self.query_one(OptionList)
         if self.focused is filter_input and event.key in ("down", "up"):
@@ -167,7 +169,12 @@ class HighlightsScreen(ModalScreen["HighlightEntry | None"]):
             option_list.focus()
             if event.key == "up":
                 option_list.action_cursor_up()
-        elif self.focused is option_list and event.is_printable and event.character and event.key not in ("d", "u"):
+        elif (
+            self.focused is option_list
+            and event.is_printable
+            and event.character
+            and event.key not in {"d", "u", *MOVEMENT_KEYS}
+        ):
             event.stop()
             filter_input.focus()
             filter_input.insert_text_at_cursor(event.character)

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.library.parse import make_inert
+from reader.ui.movement import MovementOptionList, MovementScroll
 
 if TYPE_CHECKING:
     from reader.library.index import Library
@@ -31,14 +32,14 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
         "Moving around",
         (
             ("tab / shift+tab", "next / previous pane (tags → list → article)"),
-            ("j k ↓ ↑", "move in the list or the tag tree; scroll in the article"),
+            ("j k ↓ ↑", "move in the list or the tag tree; scroll in the article and in every screen"),
             ("g G home end", "top / bottom"),
             ("ctrl+d ctrl+u", "page down / up in the list or tag tree"),
             ("enter", "on a tag: toggle it in the filter · on an article: read it"),
-            ("x", "on a tag: exclude it (-tag:) from the filter"),
+            ("x", "on a tag: exclude it (-tag:, listed with ✗); x or enter on it again takes it back"),
             ("h l ← →", "fold / unfold a tag group"),
-            ("d", "on a saved search in the sidebar: delete it"),
-            ("space pgdn pgup", "scroll the article, wherever the focus is"),
+            ("d delete", "on a saved search in the sidebar: delete it"),
+            ("space pagedown pageup", "scroll the article, wherever the focus is"),
             ("n p", "next / previous article"),
             ("[ ]", "previous / next heading in the article"),
             ("escape", "back: close a bar or screen, return to the list"),
@@ -50,6 +51,7 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
         "Finding",
         (
             ("/", "filter the library (the filter stays when you press escape)"),
+            ("ctrl+l", "clear the filter (from anywhere, the filter bar too)"),
             ("ctrl+f", "find in the open article; enter or ↓ next, shift+enter or ↑ previous"),
             ("s", "cycle the sort: date → title → source"),
             ("B", "bookmarked articles only (toggle)"),
@@ -106,7 +108,7 @@ class HelpScreen(ModalScreen[None]):
                 text.append(f"  {keys:<24}", style="bold")
                 text.append(f"{description}\n")
         text.append("\nKeys can be remapped in config.toml ([keys] section); see the README.", style="italic")
-        with VerticalScroll(id="help-body"):
+        with MovementScroll(id="help-body"):
             yield Static(text, id="help-text")
         yield Footer()
 
@@ -169,7 +171,7 @@ class ProblemsScreen(ModalScreen[None]):
             text.append("skipped " if was_skipped else "warning ", style="bold red" if was_skipped else "yellow")
             text.append(make_inert(path), style="bold")  # file names may hold ESC sequences
             text.append(f"  {make_inert(reason)}\n")  # a YAML error can quote the file
-        with VerticalScroll(id="problems-body"):
+        with MovementScroll(id="problems-body"):
             yield Static(text, id="problems-text")
         yield Footer()
 
@@ -210,7 +212,7 @@ class BookmarksScreen(ModalScreen[int | None]):
             yield Static(Text(f"Bookmarks ({len(self.rows)})", style="bold"), id="bookmarks-title")
             if not self.rows:
                 yield Static(Text("No bookmarks yet: press b on an article to add one.", style="italic"))
-            yield OptionList(*self._options(), id="bookmarks-list")
+            yield MovementOptionList(*self._options(), id="bookmarks-list")
         yield Footer()
 
     def _options(self) -> list[Option]:

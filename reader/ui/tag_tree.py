@@ -244,7 +244,12 @@ class TagTree(CursorView, can_focus=True):
             marker = "▾ " if row.is_open else "▸ "
         else:
             marker = {"selected": "✓ ", "excluded": "✗ "}.get(state, "  ")
-        count = f" {node.count}" if node.count else (f" {len(node.children)}" if node.children else "")
+        if node.children and node.node_id.startswith("special/"):
+            count = f" {len(node.children)}"  # saved searches: how many there are
+        elif node.children:
+            count = f" {node.count}"  # how many of the listed articles the group covers
+        else:
+            count = f" {node.count}" if node.count else ""
         label_width = max(1, width - cell_len(indent) - 2 - len(count))
         label = node.label
         if cell_len(label) > label_width:

@@ -1,0 +1,124 @@
+"""An article counts as read only once the user chose it and it stayed on screen a while.
+
+At launch, after a filter change, or while the user works in the sidebar, the list puts an
+article in the preview on its own: the reader may not have looked at it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual import events
+
+from reader.ui.app import ReaderApp
+from reader.ui.article_list import ArticleList
+from reader.ui.tag_tree import TagTree
+
+SAMPLE = Path(__file__).resolve().parents[1] / "articles"
+SIZE = (160, 50)
+READ_AFTER = 0.2
+
+
+def _app(tmp_path: Path) -> ReaderApp:
+    return ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=READ_AFTER, live_reload=False)
+
+
+async def _loaded(pilot) -> None:
+    await pilot.app.wait_until_idle()
+    await pilot.pause()
+
+
+async def _burst(pilot, *keys: str) -> None:
+    """Every key queued before any is handled: no timer can fire in between."""
+    for key in keys:
+        event = events.Key(key, key)
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
+    await pilot.pause()
+
+
+async def _wait_past_timer(pilot) -> None:
+    await asyncio.sleep(READ_AFTER * 3)
+    await pilot.pause()
+
+
+async def test_nothing_is_marked_read_at_launch(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        assert app.current is not None
+        await _wait_past_timer(pilot)
+        assert app.read_ids == set()
+        assert not app.store.is_read(app.current)
+
+
+async def test_moving_to_an_article_marks_it_read_after_the_delay(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        await pilot.press("j")
+        second = app.query_one(ArticleList).ids[1]
+        assert app.read_ids == set()  # not at once
+        await _wait_past_timer(pilot)
+        assert app.read_ids == {second}
+
+
+async def test_skimming_past_does_not_mark_read(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        await _burst(pilot, "j", "j", "j")
+        third = app.query_one(ArticleList).ids[3]
+        await _wait_past_timer(pilot)
+        assert app.read_ids == {third}
+
+
+async def test_enter_on_the_first_article_marks_it_read(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        first = app.query_one(ArticleList).ids[0]
+        await pilot.press("enter")
+        await _wait_past_timer(pilot)
+        assert app.read_ids == {first}
+
+
+async def test_a_filter_change_alone_does_not_mark_read(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        await pilot.press("slash", *"ransomware", "escape")
+        await _wait_past_timer(pilot)
+        assert app.current is not None
+        assert app.read_ids == set()
+
+
+async def test_working_in_the_sidebar_does_not_mark_read(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        await pilot.press("shift+tab")
+        assert app.focused is app.query_one(TagTree)
+        tree = app.query_one(TagTree)
+        # Toggle the first tag row in the sidebar: the result, and the preview, change.
+        for _ in range(len(tree.rows)):
+            node = tree.current_node
+            if node is not None and node.term and node.term.startswith("tag:"):
+                break
+            await pilot.press("j")
+        await pilot.press("enter")
+        await _wait_past_timer(pilot)
+        assert app.filter_text
+        assert app.read_ids == set()
+
+
+async def test_a_chosen_article_stays_timed_through_a_filter_that_keeps_it(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        await pilot.press("j")
+        second = app.query_one(ArticleList).ids[1]
+        app.apply_filter(keep=app.current.path if app.current else None)  # e.g. live reload
+        await _wait_past_timer(pilot)
+        assert app.read_ids == {second}
