@@ -122,3 +122,46 @@ def test_date_wins_over_publish_date() -> None:
     assert date is not None and (date.year, date.month, date.day) == (2024, 1, 2)
     date = note("---\ntitle: T\npublishDate: 2023-05-06\n---\nx").date
     assert date is not None and (date.year, date.month, date.day) == (2023, 5, 6)
+
+
+# -- 5. inline #tags, nested tags ----------------------------------------------------------------
+
+
+def test_inline_tags_follow_obsidian_rules() -> None:
+    article = read("obsidian/Projects/Inline tags.md")
+    assert article.tags == ("project", "research/ai", "book-club", "todo")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "`#code`",
+        "```\n#fenced\n```",
+        "    #indented code",
+        "[[Note#Heading]]",
+        "[[Note|#shown]]",
+        "[#text](https://example.com)",
+        "https://example.com/#anchor",
+        "<https://example.com/ #x>",
+        "<!-- #comment -->",
+        "%% #comment %%",
+        "#2024",
+        "a#b",
+        "# Heading",
+    ],
+)
+def test_no_inline_tag_in_code_links_urls_or_comments(text: str) -> None:
+    assert note(f"Prose first.\n\n{text}\n").tags == ()
+
+
+def test_a_clipping_gets_no_inline_tags() -> None:
+    assert note("# T\n## Article:\nA #word in a clipping.\n\n#### Tags:\n[[x]]").tags == ("x",)
+
+
+def test_tag_filter_matches_nested_inline_tags() -> None:
+    from reader.library.index import Library
+
+    library = Library.load(FIXTURES / "obsidian")
+    found = {library.articles[i].path for i in library.search("tag:research").ids}
+    assert found == {"Projects/Inline tags.md"}
+    assert {library.articles[i].path for i in library.search("tag:research/ai").ids} == found

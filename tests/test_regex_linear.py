@@ -62,6 +62,8 @@ PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
     ("parse._SOURCE_LINE", parse._SOURCE_LINE, _search),
     ("layouts._CODE_FENCE", layouts._CODE_FENCE, _match),
     ("layouts._H1_LINE", layouts._H1_LINE, _match),
+    ("layouts._INLINE_TAG", layouts._INLINE_TAG, _scan),
+    ("layouts._LINE_MASK", layouts._LINE_MASK, _scan),
     ("query._TOKEN", query._TOKEN, _scan),
     ("query._DATE_BOUND", query._DATE_BOUND, _match),
     ("tags._SPACES", tags._SPACES, _scan),

@@ -19,6 +19,8 @@ import re
 # Up to three spaces, then three or more backticks or tildes (CommonMark's fence).
 _CODE_FENCE = re.compile(r" {0,3}+(`{3,}+|~{3,}+)")
 _H1_LINE = re.compile(r"# ++(.++)$")
+MAX_INLINE_TAGS = 2000
+"""A note with more ``#words`` than this is not tagging: stop looking (the parser caps tags too)."""
 _HIDING = ("```", "~~~", "<!--", "%%")
 """What can hide a heading: if none is in the text before it, the heading is real."""
 
@@ -87,6 +89,80 @@ def first_h1(text: str) -> tuple[int, int, str] | None:
         found = text.find("\n# ", end)
         start = found + 1 if found != -1 else -1
     return None
+
+
+# Obsidian's tag: "#" at a line start or after white space, then letters, digits, "_", "-", "/".
+_INLINE_TAG = re.compile(r"(?<!\S)#([\w/-]++)")
+# What hides a "#word" inside a line: %%comments%%, code spans, [[wiki links]], [text](target),
+# <autolinks> and URLs.
+_LINE_MASK = re.compile(
+    r"%%(?:[^%\n]|%(?!%))*+(?:%%)?|`++[^`\n]*+`*+|\[\[[^\]\n]*+\]\]|\[[^\]\n]*+\]\([^)\n]*+\)?|<[^>\n]*+>?|\w++://\S++"
+)
+
+
+def _masked(line: str) -> str:
+    """The line with every code span, link and URL blanked out (same length, so offsets hold)."""
+    return _LINE_MASK.sub(lambda match: " " * len(match.group()), line)
+
+
+def inline_tags(body: str) -> list[str]:
+    """A note's inline ``#tags``, as Obsidian reads them: never in code, comments, links or URLs.
+
+    A tag needs one character that is not a digit (``#2024`` is not a tag). ``[[Note#Heading]]``
+    and ``https://x/#anchor`` have no white space before the ``#``, and are masked besides.
+    """
+    if "#" not in body:
+        return []
+    out: list[str] = []
+    hider: _Hider | None = None
+    code_lines: dict[int, bool] = {}
+    line_start = line_end = -1
+    masked = ""
+    for match in _INLINE_TAG.finditer(body):
+        tag = match.group(1).rstrip("/")
+        if not tag or tag.isdigit():
+            continue
+        if match.start() > line_end:  # a new line: found from the last one, so never re-scanned
+            line_start = body.rfind("\n", max(line_end, 0), match.start()) + 1
+            line_end = _line_end(body, line_start)
+            hider = hider or _Hider(body)
+            hidden = hider.hidden(line_start) or _indented_code(body, line_start, code_lines)
+            masked = "" if hidden else _masked(body[line_start:line_end])
+        if masked and masked[match.start() - line_start] == "#":
+            out.append(tag)
+        if len(out) > MAX_INLINE_TAGS:
+            break
+    return out
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end == -1 else end
+
+
+def _indented_code(text: str, line_start: int, memo: dict[int, bool]) -> bool:
+    """Whether the line is indented code: four spaces (or a tab) in, after a blank line or more code.
+
+    Walks up through the indented lines above (remembering each), so a long block costs once.
+    """
+    chain: list[int] = []
+    at = line_start
+    result = True
+    while True:
+        if at in memo:
+            result = memo[at]
+            break
+        if not text.startswith(("    ", "\t"), at):
+            result = not text[at : _line_end(text, at)].strip()
+            memo[at] = result
+            break
+        chain.append(at)
+        if at == 0:
+            break
+        at = text.rfind("\n", 0, at - 1) + 1
+    for start in chain:
+        memo[start] = result
+    return result if chain else False
 
 
 def heading_text(raw: str) -> str:

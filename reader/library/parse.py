@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from reader.library.dates import date_problem, parse_date
-from reader.library.layouts import first_h1, note_layout
+from reader.library.layouts import first_h1, inline_tags, note_layout
 from reader.library.model import Article, ParseResult, Problem
 from reader.library.tags import clean_tag, dedupe, section_facet
 
@@ -166,7 +166,8 @@ def parse_text(text: str, path: str) -> ParseResult:
     if is_clipping(text):
         fields, body, block_tags = _clipping_layout(text)
     else:
-        (fields, body), block_tags = note_layout(text, meta.get("title")), []
+        fields, body = note_layout(text, meta.get("title"))
+        block_tags = [clean_tag(tag) for tag in inline_tags(body)]
     for key, value in fields.items():
         meta.setdefault(key, value)
     tags.extend(block_tags)
