@@ -96,7 +96,7 @@ _INLINE_TAG = re.compile(r"(?<!\S)#([\w/-]++)")
 # What hides a "#word" inside a line: %%comments%%, code spans, [[wiki links]], [text](target),
 # <autolinks> and URLs.
 _LINE_MASK = re.compile(
-    r"%%(?:[^%\n]|%(?!%))*+(?:%%)?|`++[^`\n]*+`*+|\[\[[^\]\n]*+\]\]|\[[^\]\n]*+\]\([^)\n]*+\)?|<[^>\n]*+>?|\w++://\S++"
+    r"%%(?:[^%\n]|%(?!%))*+(?:%%)?|`++[^`\n]*+`*+|\[\[[^\[\]\n]*+\]\]|\[[^\[\]\n]*+\]\([^)\n]*+\)?|<[^>\n]*+>?|(?<!\w)\w++://\S++"
 )
 
 
