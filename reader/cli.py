@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from reader.library.index import Library
     from reader.library.query import Node, Query
 
-SUBCOMMANDS = ("list", "tags", "bookmarks", "highlights")
+SUBCOMMANDS = ("list", "tags", "bookmarks", "highlights", "show")
 EXIT_USAGE = 2
 
 
@@ -399,8 +399,10 @@ def _print_names_as_bytes() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from reader.highlights_cli import cmd_highlights
+    from reader.show import cmd_show
 
     commands = {"list": cmd_list, "tags": cmd_tags, "bookmarks": cmd_bookmarks, "highlights": cmd_highlights}
+    commands["show"] = cmd_show
     try:
         if argv and argv[0] in commands:
             from reader.cli_output import inert_output

@@ -35,6 +35,16 @@ class InertStream:
         return getattr(self._stream, name)
 
 
+def styled_stdout() -> TextIO:
+    """The real stdout, for output whose escape sequences are our own styling.
+
+    ``reader show`` colours its text with SGR sequences it builds itself from text that the
+    renderer already made inert; through :class:`InertStream` those would show as ``␛[1m``.
+    """
+    stream = sys.stdout
+    return stream._stream if isinstance(stream, InertStream) else stream
+
+
 @contextlib.contextmanager
 def inert_output() -> Iterator[None]:
     """Make stdout and stderr inert until the block ends (argparse's own messages included)."""

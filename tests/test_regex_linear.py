@@ -15,7 +15,7 @@ from functools import partial
 
 import pytest
 
-from reader.library import dates, fulltext, index, parse, query, tags
+from reader.library import dates, fulltext, index, layouts, parse, query, tags
 from reader.ui import app, markdown_render, nesting
 
 DELIMITERS = (" ", "#", "[", "]", "*", "_", "`", "+", "<", "(", ")", ":", "-", "a", ".", "\t")
@@ -59,7 +59,11 @@ PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
     ("parse._INFO_HEADING", parse._INFO_HEADING, _scan),
     ("parse._ARTICLE_HEADING", parse._ARTICLE_HEADING, _scan),
     ("parse._TAG_BLOCK", parse._TAG_BLOCK, _search),
-    ("parse._FIRST_H1", parse._FIRST_H1, _scan),
+    ("parse._SOURCE_LINE", parse._SOURCE_LINE, _search),
+    ("layouts._CODE_FENCE", layouts._CODE_FENCE, _match),
+    ("layouts._H1_LINE", layouts._H1_LINE, _match),
+    ("layouts._INLINE_TAG", layouts._INLINE_TAG, _scan),
+    ("layouts._LINE_MASK", layouts._LINE_MASK, _scan),
     ("query._TOKEN", query._TOKEN, _scan),
     ("query._DATE_BOUND", query._DATE_BOUND, _match),
     ("tags._SPACES", tags._SPACES, _scan),

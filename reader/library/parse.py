@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from reader.library.dates import date_problem, parse_date
+from reader.library.layouts import first_h1, inline_tags, note_layout
 from reader.library.links import refusal
 from reader.library.model import Article, ParseResult, Problem
 from reader.library.tags import clean_tag, dedupe, section_facet
@@ -177,7 +178,11 @@ def parse_text(text: str, path: str) -> ParseResult:
     tags: list[str] = []
     if text.startswith(("---", "+++")) and (fence := _FENCE_OPEN.match(text)) is not None:
         text = _front_matter(text, fence.end(), path, meta, tags, problems)
-    fields, body, block_tags = _clipping_layout(text)
+    if is_clipping(text):
+        fields, body, block_tags = _clipping_layout(text)
+    else:
+        fields, body = note_layout(text, meta.get("title"))
+        block_tags = [clean_tag(tag) for tag in inline_tags(body)]
     for key, value in fields.items():
         meta.setdefault(key, value)
     tags.extend(block_tags)
@@ -361,7 +366,7 @@ _ARTICLE_HEADING = re.compile(r"^##[ \t]*+Article[ \t]*+(?::[ \t]*+)?$", re.MULT
 _TAG_BLOCK = re.compile(
     r"\n#{2,4}[ \t]*+(?:[Aa]utogenerated[ \t]++)?[Tt][Aa][Gg][Ss][ \t]*+(?::[ \t]*+)?(?=\n|$)"
 )
-_FIRST_H1 = re.compile(r"^# ++(.++)$", re.MULTILINE)
+_SOURCE_LINE = re.compile(r"\n[+*-][ \t]++(?:Source|Link)[ \t]*+:", re.IGNORECASE)
 
 _HEAD_WINDOW = 4096
 """The Information block sits in the first few lines; do not hunt for it across a huge body."""
@@ -387,6 +392,24 @@ def _search_lines(pattern: re.Pattern[str], text: str, marker: str, start: int, 
             return found
         at = text.find(needle, at + 1, end)
     return None
+
+
+def is_clipping(text: str) -> bool:
+    """Whether a (front-matter-free) text is a clipping: the clipping rules apply only then.
+
+    Conservative, because the rules cut the body at a Tags heading and make words tags: a
+    clipping has an ``## Article:`` section, or an ``## Information:`` block naming its
+    ``+ Source:`` or ``+ Link:``, near the top. Every other file is a note.
+    """
+    start = len(text) - len(text.lstrip("\n \t"))
+    start = text.rfind("\n", 0, start) + 1
+    if text.startswith("# ", start):  # the title line may be long: look after it
+        start = _line_end(text, start)
+    end = min(len(text), start + _HEAD_WINDOW * 2)
+    if _search_lines(_ARTICLE_HEADING, text, "##", start, end) is not None:
+        return True
+    info = _search_lines(_INFO_HEADING, text, "##", start, end)
+    return info is not None and _SOURCE_LINE.search(text, info.end(), end) is not None
 
 
 def _clipping_layout(text: str) -> tuple[dict[str, str], str, list[str]]:
@@ -436,9 +459,9 @@ def _clipping_layout(text: str) -> tuple[dict[str, str], str, list[str]]:
     body = text[body_start:body_end].strip("\n")
     if not fields.get("title"):
         fields.pop("title", None)
-        h1 = _search_lines(_FIRST_H1, body, "# ", 0, len(body))
+        h1 = first_h1(body)
         if h1:
-            fields["title"] = h1.group(1).strip()
+            fields["title"] = h1[2]
     return fields, body, tags
 
 
