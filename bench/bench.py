@@ -120,12 +120,12 @@ def phase_app(root: Path, spawned_at: float) -> dict[str, object]:
         async with app.run_test(size=(160, 50)) as pilot:
             while True:
                 await pilot.pause(0.005)
-                library = app.library
+                library = app.main.library
                 if library is not None and len(library) and len(app.query_one(ArticleList).ids) == len(library):
                     break
             filled = time.perf_counter()
             filled_wall = time.time()
-            count = len(app.library or ())
+            count = len(app.main.library or ())
             # Peak memory counts the background work too: refresh, lazy indexes, full text.
             await app.wait_until_idle()
             app.exit()

@@ -38,13 +38,13 @@ async def main():
     async with app.run_test(size=(160, 50)) as pilot:
         while True:
             await pilot.pause(0.005)
-            lib = app.library
+            lib = app.main.library
             if lib is not None and len(app.query_one(ArticleList).ids) == len(lib) and len(lib):
                 break
         result["launch_to_list_s"] = time.perf_counter() - started
-        result["articles"] = len(app.library)
+        result["articles"] = len(app.main.library)
         await app.wait_until_idle()
-        articles = app.library.articles
+        articles = app.main.library.articles
         sizes = [(a.size, i) for i, a in enumerate(articles)]
         five_kb = min(sizes, key=lambda s: abs(s[0] - 5 * 1024))[1]
         largest = max(sizes)[1]
@@ -58,10 +58,10 @@ async def main():
         for label, target in (("switch_5kb", five_kb), ("switch_largest", largest)):
             times, calls = [], []
             for _ in range(int(sys.argv[2])):
-                app.show_article(other)
+                app.main.show_article(other)
                 await pilot.pause()
                 t = time.perf_counter()
-                app.show_article(target)
+                app.main.show_article(target)
                 calls.append(time.perf_counter() - t)
                 await pilot.pause()
                 times.append(time.perf_counter() - t)

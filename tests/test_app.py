@@ -9,7 +9,7 @@ from reader.library.index import Library
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.screens import HelpScreen
+from reader.ui.screens.modals import HelpScreen
 from reader.ui.tag_tree import TagTree
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
@@ -63,12 +63,12 @@ async def test_startup_fills_list_and_shows_first_article(tmp_path: Path) -> Non
         total = sample_count()
         assert len(article_list.ids) == total
         assert f"{total} of {total} articles" in str(app.query_one("#status").render())
-        first = app.library.articles[article_list.ids[0]]
+        first = app.main.library.articles[article_list.ids[0]]
         assert first.title[:30] in row_text(article_list, 0)
-        assert app.current is not None and app.current.path == first.path
+        assert app.main.current is not None and app.main.current.path == first.path
         assert first.title[:30] in screen_text(app)
         # newest first
-        dates = [app.library.articles[i].date for i in article_list.ids if app.library.articles[i].date]
+        dates = [app.main.library.articles[i].date for i in article_list.ids if app.main.library.articles[i].date]
         assert dates == sorted(dates, reverse=True)
 
 
@@ -90,13 +90,13 @@ async def test_tag_toggle_narrows_list_and_counts(tmp_path: Path) -> None:
     app = make_app(tmp_path=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        library = app.library
+        library = app.main.library
         expected = library.search("tag:Ransomware").ids
         assert 0 < len(expected) < len(library)
         tags = app.query_one(TagTree)
         before = {row.node.label: row.node.count for row in tags.rows if row.node.term}
         await _select_tag(pilot, "Ransomware")
-        assert "tag:Ransomware" in app.filter_text
+        assert "tag:Ransomware" in app.main.filter_text
         assert app.query_one(ArticleList).ids == expected
         after = {row.node.label: row.node.count for row in tags.rows if row.node.term}
         assert after["Ransomware"] == len(expected)
@@ -107,7 +107,7 @@ async def test_tag_toggle_narrows_list_and_counts(tmp_path: Path) -> None:
         # enter again toggles it off
         await pilot.press("enter")
         await pilot.pause()
-        assert "tag:" not in app.filter_text
+        assert "tag:" not in app.main.filter_text
         assert len(app.query_one(ArticleList).ids) == len(library)
 
 
@@ -115,12 +115,12 @@ async def test_exclude_tag_with_minus(tmp_path: Path) -> None:
     app = make_app(tmp_path=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        with_tag = len(app.library.search("tag:ransomware").ids)
+        with_tag = len(app.main.library.search("tag:ransomware").ids)
         await pilot.press("slash", *"-tag:ransomware")
         await pilot.pause()
         ids = app.query_one(ArticleList).ids
-        assert len(ids) == len(app.library) - with_tag
-        assert all("ransomware" not in {t.casefold() for t in app.library.articles[i].tags} for i in ids)
+        assert len(ids) == len(app.main.library) - with_tag
+        assert all("ransomware" not in {t.casefold() for t in app.main.library.articles[i].tags} for i in ids)
 
 
 async def test_filter_bar_and_escape_keeps_filter(tmp_path: Path) -> None:
@@ -132,15 +132,15 @@ async def test_filter_bar_and_escape_keeps_filter(tmp_path: Path) -> None:
         await pilot.press(*"glasswing")
         await pilot.pause()
         ids = app.query_one(ArticleList).ids
-        assert 0 < len(ids) < len(app.library)
+        assert 0 < len(ids) < len(app.main.library)
         for i in ids:
-            article = app.library.articles[i]
+            article = app.main.library.articles[i]
             haystack = f"{article.title} {article.subtitle} {' '.join(article.tags)}".casefold()
-            body = app.library.read(article)[0].body.casefold()
+            body = app.main.library.read(article)[0].body.casefold()
             assert "glasswing" in haystack or "glasswing" in body
         await pilot.press("escape")
         assert app.focused is app.query_one(ArticleList)
-        assert app.filter_text == "glasswing"
+        assert app.main.filter_text == "glasswing"
         assert app.query_one(ArticleList).ids == ids
 
 
@@ -160,18 +160,18 @@ async def test_sort_cycle(tmp_path: Path) -> None:
         await loaded(pilot)
         await pilot.press("s")
         await pilot.pause()
-        assert app.sort == "title"
+        assert app.main.sort == "title"
         # alphabetical, ignoring leading quotes and punctuation
-        titles = [app.library.articles[i].title.casefold().lstrip('"“\'(') for i in app.query_one(ArticleList).ids]
+        titles = [app.main.library.articles[i].title.casefold().lstrip('"“\'(') for i in app.query_one(ArticleList).ids]
         assert titles == sorted(titles)
         await pilot.press("s")
         await pilot.pause()
-        sources = [app.library.articles[i].source.casefold() for i in app.query_one(ArticleList).ids]
+        sources = [app.main.library.articles[i].source.casefold() for i in app.query_one(ArticleList).ids]
         named = [source for source in sources if source]
         assert named == sorted(named)
         assert sources == named + [""] * (len(sources) - len(named))  # no source: at the end
         await pilot.press("s")
-        assert app.sort == "date"
+        assert app.main.sort == "date"
 
 
 async def test_next_previous_from_article_pane(tmp_path: Path) -> None:
@@ -183,11 +183,11 @@ async def test_next_previous_from_article_pane(tmp_path: Path) -> None:
         assert app.focused is app.query_one(ArticleView)
         await pilot.press("n")
         await pilot.pause()
-        assert app.current_id == ids[1]
-        assert app.library.articles[ids[1]].title[:25] in screen_text(app)
+        assert app.main.current_id == ids[1]
+        assert app.main.library.articles[ids[1]].title[:25] in screen_text(app)
         await pilot.press("n", "n", "p")
         await pilot.pause()
-        assert app.current_id == ids[2]
+        assert app.main.current_id == ids[2]
         assert app.focused is app.query_one(ArticleView)
 
 
@@ -217,25 +217,25 @@ async def test_bookmark_and_bookmarked_only(tmp_path: Path) -> None:
         article_list = app.query_one(ArticleList)
         await pilot.press("j", "j")
         await pilot.pause()
-        target = app.current
+        target = app.main.current
         assert target is not None
         await pilot.press("b")
         await pilot.pause()
-        assert app.store.is_bookmarked(target)
+        assert app.main.store.is_bookmarked(target)
         assert "★" in row_text(article_list, 2)
         await pilot.press("B")
         await pilot.pause()
-        assert [app.library.articles[i].path for i in article_list.ids] == [target.path]
+        assert [app.main.library.articles[i].path for i in article_list.ids] == [target.path]
         await pilot.press("B")
         await pilot.pause()
-        assert len(article_list.ids) == len(app.library)
+        assert len(article_list.ids) == len(app.main.library)
     # persisted: a new app on the same state sees it
     again = make_app(tmp_path=tmp_path)
     async with again.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("B")
         await pilot.pause()
-        assert [again.library.articles[i].path for i in again.query_one(ArticleList).ids] == [target.path]
+        assert [again.main.library.articles[i].path for i in again.query_one(ArticleList).ids] == [target.path]
 
 
 async def test_help_screen(tmp_path: Path) -> None:
@@ -358,7 +358,7 @@ async def test_keymap_from_config_remaps_bookmark(tmp_path: Path) -> None:
         await loaded(pilot)
         await pilot.press("m")
         await pilot.pause()
-        assert app.current is not None and app.store.is_bookmarked(app.current)
+        assert app.main.current is not None and app.main.store.is_bookmarked(app.main.current)
 
 
 async def test_library_copy_is_independent(tmp_path: Path) -> None:
@@ -375,14 +375,14 @@ async def test_palette_jumps_to_article(tmp_path: Path) -> None:
     app = make_app(tmp_path=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        target = next(a for a in app.library.articles if a.title.startswith("Inside Glasswing"))
+        target = next(a for a in app.main.library.articles if a.title.startswith("Inside Glasswing"))
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"inside glasswing")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.current is not None and app.current.path == target.path
+        assert app.main.current is not None and app.main.current.path == target.path
 
 
 async def test_palette_toggles_tag(tmp_path: Path) -> None:
@@ -395,12 +395,12 @@ async def test_palette_toggles_tag(tmp_path: Path) -> None:
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()
-        assert "tag:phishing" in app.filter_text.casefold()
-        assert len(app.query_one(ArticleList).ids) == len(app.library.search("tag:phishing").ids)
+        assert "tag:phishing" in app.main.filter_text.casefold()
+        assert len(app.query_one(ArticleList).ids) == len(app.main.library.search("tag:phishing").ids)
 
 
 async def test_problems_screen_lists_bad_files(tmp_path: Path) -> None:
-    from reader.ui.screens import ProblemsScreen
+    from reader.ui.screens.modals import ProblemsScreen
 
     library = tmp_path / "lib"
     write_article(library, "good.md", "A good article")
@@ -420,10 +420,10 @@ async def test_find_in_article(tmp_path: Path) -> None:
     app = make_app(tmp_path=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        target = next(i for i, a in enumerate(app.library.articles) if a.title.startswith("Inside Glasswing"))
-        app.jump_to_article(target)
+        target = next(i for i, a in enumerate(app.main.library.articles) if a.title.startswith("Inside Glasswing"))
+        app.main.jump_to_article(target)
         await pilot.pause()
-        body = app.current.body.casefold()
+        body = app.main.current.body.casefold()
         expected = body.count("glasswing")
         assert expected >= 2
         await pilot.press("ctrl+f")
@@ -459,12 +459,12 @@ async def test_saved_search_round_trip(tmp_path: Path) -> None:
         await loaded(pilot)
         await pilot.press("slash", *"tag:phishing", "escape")
         expected = list(app.query_one(ArticleList).ids)
-        app.action_save_search()
+        app.main.action_save_search()
         await pilot.pause()
         await pilot.press(*"phish", "enter")
         await pilot.pause()
-        assert app.store.saved_searches() == {"phish": "tag:phishing"}
-        app.action_clear_filter()
+        assert app.main.store.saved_searches() == {"phish": "tag:phishing"}
+        app.main.action_clear_filter()
         await pilot.pause()
         tags = app.query_one(TagTree)
         labels = [row.node.label for row in tags.rows]
@@ -473,7 +473,7 @@ async def test_saved_search_round_trip(tmp_path: Path) -> None:
         tags.cursor = labels.index("⌕ phish")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.filter_text == "tag:phishing"
+        assert app.main.filter_text == "tag:phishing"
         assert app.query_one(ArticleList).ids == expected
     again = make_app(tmp_path=tmp_path)
     async with again.run_test(size=SIZE) as pilot:
@@ -485,7 +485,7 @@ async def test_saved_search_round_trip(tmp_path: Path) -> None:
         tags.cursor = labels.index("⌕ phish")
         await pilot.press("d")
         await pilot.pause()
-        assert again.store.saved_searches() == {}
+        assert again.main.store.saved_searches() == {}
         assert "⌕ phish" not in [row.node.label for row in tags.rows]
 
 
@@ -505,24 +505,24 @@ async def test_read_state_and_unread_filter(tmp_path: Path) -> None:
     app = ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        first = app.current
+        first = app.main.current
         assert first is not None
         await pilot.press("enter")  # opened: shown at launch alone does not count
-        assert await _until(pilot, lambda: app.store.is_read(first))
+        assert await _until(pilot, lambda: app.main.store.is_read(first))
         await pilot.pause()
         labels = [row.node.label for row in app.query_one(TagTree).rows]
-        assert f"• Unread ({len(app.library) - 1})" in labels  # the sidebar count follows
+        assert f"• Unread ({len(app.main.library) - 1})" in labels  # the sidebar count follows
         await pilot.press("U")
         await pilot.pause()
         ids = app.query_one(ArticleList).ids
-        assert len(ids) == len(app.library) - 1
-        assert app.library.by_path[first.path] not in ids
+        assert len(ids) == len(app.main.library) - 1
+        assert app.main.library.by_path[first.path] not in ids
         await pilot.press("U")
         await pilot.pause()
         app.query_one(ArticleList).cursor = 0
         await pilot.pause()
         await pilot.press("u")
-        assert not app.store.is_read(first)
+        assert not app.main.store.is_read(first)
 
 
 async def test_timeline_shows_counts_for_the_filter(tmp_path: Path) -> None:
@@ -536,16 +536,16 @@ async def test_timeline_shows_counts_for_the_filter(tmp_path: Path) -> None:
         ids = app.query_one(ArticleList).ids
         months: dict[str, int] = {}
         for i in ids:
-            date = app.library.articles[i].date
+            date = app.main.library.articles[i].date
             if date is not None:
                 key = date.strftime("%Y-%m")
                 months[key] = months.get(key, 0) + 1
-        counts = dict(app.timeline_counts)
+        counts = dict(app.main.timeline_counts)
         assert {month: n for month, n in counts.items() if n} == months
         assert sum(counts.values()) == sum(months.values())
         shown = str(app.query_one("#timeline").render())
         assert min(months) in shown and max(months) in shown
-        assert sparkline(app.timeline_counts, 3)[:1] in "▁▂▃▄▅▆▇█ "
+        assert sparkline(app.main.timeline_counts, 3)[:1] in "▁▂▃▄▅▆▇█ "
 
 
 async def test_related_articles_jump(tmp_path: Path) -> None:
@@ -554,17 +554,17 @@ async def test_related_articles_jump(tmp_path: Path) -> None:
     app = make_app(tmp_path=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        start = next(i for i, a in enumerate(app.library.articles) if a.title.startswith("Inside Glasswing"))
-        app.jump_to_article(start)
+        start = next(i for i, a in enumerate(app.main.library.articles) if a.title.startswith("Inside Glasswing"))
+        app.main.jump_to_article(start)
         await app.wait_until_idle()
         await pilot.pause()
-        expected = related(app.library, start, 5)
-        assert expected and app.related_ids == expected
+        expected = related(app.main.library, start, 5)
+        assert expected and app.main.related_ids == expected
         panel = str(app.query_one("#related").render())
-        assert app.library.articles[expected[0]].title[:30] in panel
+        assert app.main.library.articles[expected[0]].title[:30] in panel
         await pilot.press("2")
         await pilot.pause()
-        assert app.current_id == expected[1]
+        assert app.main.current_id == expected[1]
 
 
 async def _until(pilot, condition, timeout: float = 6.0) -> bool:
@@ -585,25 +585,25 @@ async def test_live_reload_adds_changes_and_removes(tmp_path: Path) -> None:
     app = make_app(library, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        assert await _until(pilot, lambda: app._watching)
+        assert await _until(pilot, lambda: app.main._watching)
         await pilot.press("slash", *"tag:alpha", "escape")
         await pilot.pause(0.5)  # let the watcher start before the files change
 
         def titles() -> set[str]:
-            return {app.library.articles[i].title for i in app.query_one(ArticleList).ids}
+            return {app.main.library.articles[i].title for i in app.query_one(ArticleList).ids}
 
         assert titles() == {"First story", "Second story"}
         await pilot.press("j")
         await pilot.pause()
-        reading = app.current.path
+        reading = app.main.current.path
         write_article(library, "three.md", "Third story", tags="[[Alpha]]")
         assert await _until(pilot, lambda: "Third story" in titles())
-        assert app.current.path == reading  # the cursor stayed on the article being read
+        assert app.main.current.path == reading  # the cursor stayed on the article being read
         write_article(library, "two.md", "Second story, updated", tags="[[Alpha]]")
         assert await _until(pilot, lambda: "Second story, updated" in titles())
         (library / "one.md").unlink()
         assert await _until(pilot, lambda: "First story" not in titles())
-        assert app.filter_text == "tag:alpha"  # the filter survived every reload
+        assert app.main.filter_text == "tag:alpha"  # the filter survived every reload
         assert titles() == {"Second story, updated", "Third story"}
 
 
@@ -617,12 +617,12 @@ async def test_first_index_keeps_the_newest_article_on_top(tmp_path: Path) -> No
     app = ReaderApp(SAMPLE, data_dir=tmp_path / "state", library=partial)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.set_library(partial, streaming=True)
+        app.main.set_library(partial, streaming=True)
         await pilot.pause()
-        app.set_library(full)
+        app.main.set_library(full)
         await pilot.pause()
         newest = full.articles[full.search("").ids[0]]
-        assert app.current is not None and app.current.path == newest.path
+        assert app.main.current is not None and app.main.current.path == newest.path
 
 
 async def test_very_long_article_is_rendered_in_full(tmp_path: Path) -> None:
@@ -634,7 +634,7 @@ async def test_very_long_article_is_rendered_in_full(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         view = app.query_one(ArticleView)
-        assert len(app.current.body) > 200_000
+        assert len(app.main.current.body) > 200_000
         await app.wait_until_idle()
         await pilot.pause()
         text = "\n".join(view.document.plain)
@@ -643,7 +643,7 @@ async def test_very_long_article_is_rendered_in_full(tmp_path: Path) -> None:
 
 
 async def test_file_and_folder_names_with_escapes_are_shown_inertly(tmp_path: Path) -> None:
-    from reader.ui.screens import ProblemsScreen
+    from reader.ui.screens.modals import ProblemsScreen
 
     library = tmp_path / "lib\x1b]0;owned\x07"
     write_article(library, "good.md", "A good article")

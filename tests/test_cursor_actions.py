@@ -46,8 +46,8 @@ async def test_j_b_in_one_burst_bookmarks_the_second_article(tmp_path: Path) -> 
         first, second = _listed(app, 0), _listed(app, 1)
         await burst(pilot, "j", "b")
         await pilot.pause()
-        assert app.bookmarked_ids == {first, second}
-        assert app.current_id == second
+        assert app.main.bookmarked_ids == {first, second}
+        assert app.main.current_id == second
 
 
 async def test_j_j_u_toggles_the_third_article(tmp_path: Path) -> None:
@@ -57,7 +57,7 @@ async def test_j_j_u_toggles_the_third_article(tmp_path: Path) -> None:
         third = _listed(app, 2)
         await burst(pilot, "j", "j", "u")
         await pilot.pause()
-        assert app.read_ids == {third}
+        assert app.main.read_ids == {third}
 
 
 async def test_j_j_o_and_y_use_the_third_articles_link(tmp_path: Path) -> None:
@@ -68,9 +68,9 @@ async def test_j_j_o_and_y_use_the_third_articles_link(tmp_path: Path) -> None:
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await _loaded(pilot)
-        assert app.library is not None
-        third = app.library.articles[_listed(app, 2)]
-        fourth = app.library.articles[_listed(app, 3)]
+        assert app.main.library is not None
+        third = app.main.library.articles[_listed(app, 2)]
+        fourth = app.main.library.articles[_listed(app, 3)]
         await burst(pilot, "j", "j", "o", "j", "y")
         await pilot.pause()
         assert opened == [third.link]
@@ -81,14 +81,14 @@ async def test_related_key_after_a_move_opens_the_new_articles_related(tmp_path:
     app = ReaderApp(SAMPLE, data_dir=tmp_path / "state", live_reload=False)
     async with app.run_test(size=SIZE) as pilot:
         await _loaded(pilot)
-        assert app.library is not None
+        assert app.main.library is not None
         from reader.library.related import related
 
         rows = app.query_one(ArticleList).ids
-        row = next(r for r in range(1, len(rows)) if related(app.library, rows[r], 5))
-        expected = related(app.library, rows[row], 5)[0]
+        row = next(r for r in range(1, len(rows)) if related(app.main.library, rows[r], 5))
+        expected = related(app.main.library, rows[row], 5)[0]
         app.query_one(ArticleList).cursor = row - 1
         await pilot.pause()
         await burst(pilot, "j", "1")
         await pilot.pause()
-        assert app.current_id == expected
+        assert app.main.current_id == expected

@@ -23,7 +23,7 @@ async def test_the_cursor_stays_on_its_article_or_goes_to_the_first_row(tmp_path
         if kept in articles.ids:
             assert articles.ids[articles.cursor] == kept
         # A filter that drops the article under the cursor starts again at the top.
-        title_word = app.library.articles[kept].title.split()[0]  # type: ignore[union-attr]
+        title_word = app.main.library.articles[kept].title.split()[0]  # type: ignore[union-attr]
         app.query_one("#filter").value = f"-tag:nonexistent -{title_word}"  # type: ignore[attr-defined]
         await pilot.pause(0.3)
         assert kept not in articles.ids

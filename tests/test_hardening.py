@@ -18,7 +18,7 @@ from reader.library.index import Library
 from reader.library.parse import parse_text
 from reader.library.scan import FileEntry, read_file, walk
 from reader.library.watch import Changes, translate
-from reader.ui.screens import problem_count, problem_lines, reload_failed_message
+from reader.ui.screens.modals import problem_count, problem_lines, reload_failed_message
 
 GOOD = "# Good one\n\nText.\n"
 

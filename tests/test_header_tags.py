@@ -69,7 +69,7 @@ async def test_corpus_article_with_most_tags_shows_its_body(tmp_path: Path, corp
     app = ReaderApp(corpus_root, data_dir=tmp_path / "state", read_after=3600, library=library, use_cache=False)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
-        app.show_article(article_id)
+        app.main.show_article(article_id)
         await pilot.press("z")  # the article pane alone: only its rows are looked at
         await pilot.pause()
         view = app.query_one(ArticleView)

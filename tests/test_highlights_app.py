@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reader.ui.app import ReaderApp
 from reader.ui.article_view import ArticleView
-from reader.ui.highlights_screen import HighlightsScreen
+from reader.ui.screens.highlights import HighlightsScreen
 from reader.ui.tag_tree import TagTree
 
 SIZE = (140, 45)
@@ -89,10 +89,10 @@ async def test_v_selects_j_k_extend_escape_cancels_enter_saves(tmp_path: Path) -
         assert view.selected_quote()[1] == FIRST  # type: ignore[index]
         await pilot.press("escape")
         assert view.selection is None and app.focused is view  # escape cancelled, did not leave the pane
-        assert app.store.highlights() == []
+        assert app.main.store.highlights() == []
         await pilot.press("v", "j", "enter")
         await settle(pilot)
-        [saved] = app.store.highlights()
+        [saved] = app.main.store.highlights()
         assert saved.exact == f"{FIRST}\n\n{SECOND}" and saved.path == "new.md"
         assert view.selection is None
         drawn = " ".join(passage_rows(view))
@@ -109,7 +109,7 @@ async def test_v_selects_j_k_extend_escape_cancels_enter_saves(tmp_path: Path) -
         assert "First paragraph" in " ".join(passage_rows(view))
         await pilot.press("slash", *"is:highlighted")
         await settle(pilot)
-        assert restarted.result_ids == [restarted.library.by_path["new.md"]]  # type: ignore[union-attr]
+        assert restarted.main.result_ids == [restarted.main.library.by_path["new.md"]]  # type: ignore[union-attr]
 
 
 async def test_a_adds_a_note_to_the_selection_and_to_the_article(tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ async def test_a_adds_a_note_to_the_selection_and_to_the_article(tmp_path: Path)
         await settle(pilot)
         await pilot.press(*"worth it", "enter")
         await settle(pilot)
-        [saved] = app.store.highlights()
+        [saved] = app.main.store.highlights()
         assert (saved.exact, saved.note) == (FIRST, "worth it")
         text = view_text(view)
         assert text.index("First paragraph") < text.index("✎ worth it") < text.index("Second paragraph")  # under it
@@ -130,19 +130,19 @@ async def test_a_adds_a_note_to_the_selection_and_to_the_article(tmp_path: Path)
         await settle(pilot)
         await pilot.press(*" twice", "enter")
         await settle(pilot)
-        assert [h.note for h in app.store.highlights()] == ["worth it twice"]
+        assert [h.note for h in app.main.store.highlights()] == ["worth it twice"]
         # no selection: the note goes on the article, shown at its top
         await pilot.press("a")
         await settle(pilot)
         await pilot.press(*"read later", "enter")
         await settle(pilot)
-        note = app.store.article_note(app.current)  # type: ignore[arg-type]
+        note = app.main.store.article_note(app.main.current)  # type: ignore[arg-type]
         assert note is not None and note.note == "read later"
         text = view_text(view)
         assert "✎ read later" in text and text.index("✎ read later") < text.index("First paragraph")
         await pilot.press("slash", *"has:note")
         await settle(pilot)
-        assert app.result_ids == [app.library.by_path["new.md"]]  # type: ignore[union-attr]
+        assert app.main.result_ids == [app.main.library.by_path["new.md"]]  # type: ignore[union-attr]
 
 
 async def test_H_jumps_to_the_passage_and_deletes_with_undo(tmp_path: Path) -> None:
@@ -159,9 +159,9 @@ async def test_H_jumps_to_the_passage_and_deletes_with_undo(tmp_path: Path) -> N
     app = make_app(root, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        old = app.library.articles[app.library.by_path["old.md"]]  # type: ignore[union-attr]
-        full, _ = app.library.read(old)  # type: ignore[union-attr]
-        app.store.add_highlight(full, "down.\n\n", "Old key passage to find.", "")
+        old = app.main.library.articles[app.main.library.by_path["old.md"]]  # type: ignore[union-attr]
+        full, _ = app.main.library.read(old)  # type: ignore[union-attr]
+        app.main.store.add_highlight(full, "down.\n\n", "Old key passage to find.", "")
         await pilot.press("H")
         await settle(pilot)
         screen = app.screen
@@ -171,7 +171,7 @@ async def test_H_jumps_to_the_passage_and_deletes_with_undo(tmp_path: Path) -> N
         await pilot.press("enter")
         await settle(pilot)
         view = app.query_one(ArticleView)
-        assert app.current is not None and app.current.path == "old.md"
+        assert app.main.current is not None and app.main.current.path == "old.md"
         assert "Old key passage to find." in " ".join(passage_rows(view))  # scrolled into view, drawn
         assert view.scroll_y > 0
 
@@ -179,10 +179,10 @@ async def test_H_jumps_to_the_passage_and_deletes_with_undo(tmp_path: Path) -> N
         await settle(pilot)
         await pilot.press("down", "d")
         await settle(pilot)
-        assert app.store.highlights() == []
+        assert app.main.store.highlights() == []
         await pilot.press("u")
         await settle(pilot)
-        assert [h.exact for h in app.store.highlights()] == ["Old key passage to find."]
+        assert [h.exact for h in app.main.store.highlights()] == ["Old key passage to find."]
         await pilot.press("escape")
 
 
@@ -200,7 +200,7 @@ async def test_v_with_a_find_match_selects_its_sentence(tmp_path: Path) -> None:
         assert view.selected_quote()[1] == "It has two sentences about ransomware gangs."  # type: ignore[index]
         await pilot.press("enter")
         await settle(pilot)
-        assert [h.exact for h in app.store.highlights()] == ["It has two sentences about ransomware gangs."]
+        assert [h.exact for h in app.main.store.highlights()] == ["It has two sentences about ransomware gangs."]
         assert passage_rows(view) and "Second paragraph" not in " ".join(passage_rows(view))
 
 
@@ -209,9 +209,9 @@ async def test_passages_and_notes_are_drawn_inert(tmp_path: Path) -> None:
     app = make_app(root, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         view = await open_newest(pilot)
-        saved = app.store.add_highlight(app.current, "", FIRST, "")  # type: ignore[arg-type]
-        app.store.set_note(saved.id, "[bold red]x[/] \x1b[31mred\x07")
-        app.query_one(ArticleView).set_passages(app.store.highlights_of(app.current))  # type: ignore[arg-type]
+        saved = app.main.store.add_highlight(app.main.current, "", FIRST, "")  # type: ignore[arg-type]
+        app.main.store.set_note(saved.id, "[bold red]x[/] \x1b[31mred\x07")
+        app.query_one(ArticleView).set_passages(app.main.store.highlights_of(app.main.current))  # type: ignore[arg-type]
         await settle(pilot)
         text = view_text(view)
         assert "[bold red]x[/]" in text and "\x1b" not in text and "\x07" not in text
@@ -231,11 +231,11 @@ async def test_after_a_rename_and_an_edit_elsewhere_the_passage_is_still_drawn(t
         moved = root / "sub" / "renamed.md"
         (root / "new.md").rename(moved)
         moved.write_text(moved.read_text(encoding="utf-8").replace("closes the", "ends the"), encoding="utf-8")
-        app.action_reload()
+        app.main.action_reload()
         await app.workers.wait_for_complete()
         await settle(pilot)
-        assert app.current is not None and app.current.path == "sub/renamed.md"
+        assert app.main.current is not None and app.main.current.path == "sub/renamed.md"
         drawn = " ".join(passage_rows(view))
         assert "First paragraph" in drawn and "ransomware gangs." in drawn and "ends the" not in drawn
-        [saved] = app.store.resolve_highlights(app.library.articles)  # type: ignore[union-attr]
+        [saved] = app.main.store.resolve_highlights(app.main.library.articles)  # type: ignore[union-attr]
         assert saved[1] is not None and saved[1].path == "sub/renamed.md"

@@ -35,7 +35,7 @@ async def test_walk_every_article(hostile, tmp_path: Path) -> None:
         await pilot.pause()
         article_list = app.query_one(ArticleList)
         view = app.query_one(ArticleView)
-        listed = {app.library.articles[i].path for i in article_list.ids}
+        listed = {app.main.library.articles[i].path for i in article_list.ids}
         assert expected["good"] <= listed
         seen: set[str] = set()
         for step in range(len(article_list.ids)):
@@ -43,7 +43,7 @@ async def test_walk_every_article(hostile, tmp_path: Path) -> None:
                 await pilot.press("j")
                 await pilot.pause()
             assert app.is_running
-            current = app.current
+            current = app.main.current
             assert current is not None
             seen.add(current.path)
             text = view_text(view)
@@ -59,7 +59,7 @@ async def test_walk_every_article(hostile, tmp_path: Path) -> None:
         assert seen == listed
         for path, title in expected["titles"].items():
             if title is not None and path in listed:
-                assert app.library.articles[app.library.by_path[path]].title == title
+                assert app.main.library.articles[app.main.library.by_path[path]].title == title
         # every skipped file is reachable from the problems view, with its reason
         await pilot.press("exclamation_mark")
         await pilot.pause()

@@ -65,7 +65,7 @@ async def test_a_latin1_file_name_is_shown_bookmarked_and_stored_losslessly(tmp_
     app = make_app(library, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        assert app.current is not None and app.current.title == "Cafe in Latin-1"
+        assert app.main.current is not None and app.main.current.title == "Cafe in Latin-1"
         await pilot.pause(2.0)  # the automatic read mark (1.5 s) writes the state file
         await pilot.press("b")
         await pilot.pause()

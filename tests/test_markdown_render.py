@@ -504,7 +504,7 @@ async def test_code_highlighting_toggles_in_the_app(tmp_path) -> None:
         view = app.query_one(ArticleView)
         assert view.document is not None
         on = style_of(view.document, "def")
-        await app.run_action("toggle_code_highlighting")
+        await app.main.run_action("toggle_code_highlighting")
         await pilot.pause()
         off = style_of(view.document, "def")
         assert on is not None and off is not None and on.color != off.color

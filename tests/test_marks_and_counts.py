@@ -59,11 +59,11 @@ async def test_the_sidebar_shows_group_counts_as_articles(tmp_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await app.wait_until_idle()
         await pilot.pause()
-        assert app.library is not None
+        assert app.main.library is not None
         tree = app.query_one(TagTree)
         row = next(r for r in tree.rows if r.node.children and not r.node.node_id.startswith("special/"))
         line = tree.render_line(tree.rows.index(row)).text.rstrip()
-        expected = _covered(app.library, app.result_ids, row.node)
+        expected = _covered(app.main.library, app.main.result_ids, row.node)
         assert line.endswith(f" {expected}")
 
 

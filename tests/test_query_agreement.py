@@ -57,11 +57,11 @@ def cli_ids(app: ReaderApp, query: str) -> list[str]:
 def app_ids(app: ReaderApp, query: str) -> list[str]:
     """The app's own filter: the text goes into the filter bar, the app filters."""
     app.query_one("#filter").value = query  # type: ignore[attr-defined]
-    app.apply_filter()
-    assert app.library is not None
+    app.main.apply_filter()
+    assert app.main.library is not None
     listed = app.query_one(ArticleList).ids
-    assert listed == app.result_ids
-    return [app.library.articles[i].path for i in listed]
+    assert listed == app.main.result_ids
+    return [app.main.library.articles[i].path for i in listed]
 
 
 async def test_cli_and_app_filter_agree_on_generated_queries() -> None:
@@ -72,8 +72,8 @@ async def test_cli_and_app_filter_agree_on_generated_queries() -> None:
         # Some reading state, so is:bookmarked / is:read / is:unread mean something.
         for _ in range(3):
             await pilot.press("b", "u", "j", "j", "j")
-        app.store.flush()
-        assert app.bookmarked_ids and app.read_ids
+        app.main.store.flush()
+        assert app.main.bookmarked_ids and app.main.read_ids
 
         @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
         @given(queries)
@@ -83,6 +83,6 @@ async def test_cli_and_app_filter_agree_on_generated_queries() -> None:
 
         agree()
         # The numbers of the issue, on the sample: a word and its negation split the library.
-        total = len(app.library or ())
+        total = len(app.main.library or ())
         assert len(cli_ids(app, "ransomware")) + len(cli_ids(app, "-ransomware")) == total
         assert len(app_ids(app, "-ransomware")) == len(cli_ids(app, "-ransomware"))

@@ -47,10 +47,10 @@ async def test_nothing_is_marked_read_at_launch(tmp_path: Path) -> None:
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await _loaded(pilot)
-        assert app.current is not None
+        assert app.main.current is not None
         await _wait_past_timer(pilot)
-        assert app.read_ids == set()
-        assert not app.store.is_read(app.current)
+        assert app.main.read_ids == set()
+        assert not app.main.store.is_read(app.main.current)
 
 
 async def test_moving_to_an_article_marks_it_read_after_the_delay(tmp_path: Path) -> None:
@@ -59,9 +59,9 @@ async def test_moving_to_an_article_marks_it_read_after_the_delay(tmp_path: Path
         await _loaded(pilot)
         await pilot.press("j")
         second = app.query_one(ArticleList).ids[1]
-        assert app.read_ids == set()  # not at once
+        assert app.main.read_ids == set()  # not at once
         await _wait_past_timer(pilot)
-        assert app.read_ids == {second}
+        assert app.main.read_ids == {second}
 
 
 async def test_skimming_past_does_not_mark_read(tmp_path: Path) -> None:
@@ -71,7 +71,7 @@ async def test_skimming_past_does_not_mark_read(tmp_path: Path) -> None:
         await _burst(pilot, "j", "j", "j")
         third = app.query_one(ArticleList).ids[3]
         await _wait_past_timer(pilot)
-        assert app.read_ids == {third}
+        assert app.main.read_ids == {third}
 
 
 async def test_enter_on_the_first_article_marks_it_read(tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ async def test_enter_on_the_first_article_marks_it_read(tmp_path: Path) -> None:
         first = app.query_one(ArticleList).ids[0]
         await pilot.press("enter")
         await _wait_past_timer(pilot)
-        assert app.read_ids == {first}
+        assert app.main.read_ids == {first}
 
 
 async def test_a_filter_change_alone_does_not_mark_read(tmp_path: Path) -> None:
@@ -90,8 +90,8 @@ async def test_a_filter_change_alone_does_not_mark_read(tmp_path: Path) -> None:
         await _loaded(pilot)
         await pilot.press("slash", *"ransomware", "escape")
         await _wait_past_timer(pilot)
-        assert app.current is not None
-        assert app.read_ids == set()
+        assert app.main.current is not None
+        assert app.main.read_ids == set()
 
 
 async def test_working_in_the_sidebar_does_not_mark_read(tmp_path: Path) -> None:
@@ -109,8 +109,8 @@ async def test_working_in_the_sidebar_does_not_mark_read(tmp_path: Path) -> None
             await pilot.press("j")
         await pilot.press("enter")
         await _wait_past_timer(pilot)
-        assert app.filter_text
-        assert app.read_ids == set()
+        assert app.main.filter_text
+        assert app.main.read_ids == set()
 
 
 async def test_a_chosen_article_stays_timed_through_a_filter_that_keeps_it(tmp_path: Path) -> None:
@@ -119,6 +119,6 @@ async def test_a_chosen_article_stays_timed_through_a_filter_that_keeps_it(tmp_p
         await _loaded(pilot)
         await pilot.press("j")
         second = app.query_one(ArticleList).ids[1]
-        app.apply_filter(keep=app.current.path if app.current else None)  # e.g. live reload
+        app.main.apply_filter(keep=app.main.current.path if app.main.current else None)  # e.g. live reload
         await _wait_past_timer(pilot)
-        assert app.read_ids == {second}
+        assert app.main.read_ids == {second}

@@ -16,7 +16,8 @@ from functools import partial
 import pytest
 
 from reader.library import dates, fulltext, index, layouts, parse, query, tags
-from reader.ui import app, markdown_render, nesting
+from reader.ui import markdown_render, nesting
+from reader.ui.screens import filtering
 
 DELIMITERS = (" ", "#", "[", "]", "*", "_", "`", "+", "<", "(", ")", ":", "-", "a", ".", "\t")
 PREFIXES = ("", "## x", "## Information", "## Tags", "+ a", "July 1, 2021", "[x](", "a:", "\n")
@@ -69,7 +70,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
     ("tags._SPACES", tags._SPACES, _scan),
     ("tags._JUNK", tags._JUNK, _match),
     ("tags._FACET", tags._FACET, _match),
-    ("app._TERM_SPLIT", app._TERM_SPLIT, _scan),
+    ("filtering._TERM_SPLIT", filtering._TERM_SPLIT, _scan),
     ("markdown_render._CONTROL_RE", markdown_render._CONTROL_RE, _scan),
     ("markdown_render._WORD_RE", markdown_render._WORD_RE, _scan),
     ("nesting._PREFIX", nesting._PREFIX, _match),

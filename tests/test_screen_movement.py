@@ -8,8 +8,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList
 
 from reader.ui.app import ReaderApp
-from reader.ui.highlights_screen import HighlightsScreen
-from reader.ui.screens import BookmarksScreen, HelpScreen
+from reader.ui.screens.highlights import HighlightsScreen
+from reader.ui.screens.modals import BookmarksScreen, HelpScreen
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 SIZE = (80, 24)
@@ -75,12 +75,12 @@ async def test_highlights_list_moves_with_j_k_and_other_letters_still_narrow(tmp
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await app.wait_until_idle()
-        assert app.library is not None
+        assert app.main.library is not None
         for n in range(3):
-            stub = app.library.articles[n]
-            article, _ = app.library.read(stub)
+            stub = app.main.library.articles[n]
+            article, _ = app.main.library.read(stub)
             passage = next(line for line in article.body.splitlines() if len(line) > 40)[:40]
-            app.store.add_highlight(article, "", passage, "")
+            app.main.store.add_highlight(article, "", passage, "")
         await pilot.press("H")
         await pilot.pause()
         assert isinstance(app.screen, HighlightsScreen)

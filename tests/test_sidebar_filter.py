@@ -35,21 +35,21 @@ async def test_ctrl_l_clears_the_filter_from_the_list_and_from_the_filter_bar(tm
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await app.wait_until_idle()
-        assert app.library is not None
-        total = len(app.library)
+        assert app.main.library is not None
+        total = len(app.main.library)
         await pilot.press("slash", *"ransomware")
         await pilot.pause()
-        assert len(app.result_ids) < total
+        assert len(app.main.result_ids) < total
         await pilot.press("ctrl+l")  # in the filter bar
         await pilot.pause()
-        assert app.filter_text == ""
-        assert len(app.result_ids) == total
+        assert app.main.filter_text == ""
+        assert len(app.main.result_ids) == total
         await pilot.press(*"tag:ransomware", "escape")
         await pilot.pause()
         assert app.focused is app.query_one(ArticleList)
         await pilot.press("ctrl+l")
         await pilot.pause()
-        assert app.filter_text == "" and len(app.result_ids) == total
+        assert app.main.filter_text == "" and len(app.main.result_ids) == total
 
 
 async def test_the_footer_shows_the_clear_filter_key(tmp_path: Path) -> None:
@@ -66,15 +66,15 @@ async def test_an_excluded_tag_stays_listed_and_x_or_enter_takes_it_back(tmp_pat
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await app.wait_until_idle()
-        assert app.library is not None
-        total = len(app.library)
+        assert app.main.library is not None
+        total = len(app.main.library)
         tree = app.query_one(TagTree)
         await pilot.press("shift+tab")
         await _to_tag(pilot, tree, "tag:ransomware")
         await pilot.press("x")
         await pilot.pause()
-        assert app.filter_text.casefold() == "-tag:ransomware"
-        assert len(app.result_ids) < total
+        assert app.main.filter_text.casefold() == "-tag:ransomware"
+        assert len(app.main.result_ids) < total
         row = _row(tree, "tag:ransomware")
         assert row is not None, "the excluded tag vanished from the sidebar"
         assert tree._state(row.node.term) == "excluded"
@@ -83,10 +83,10 @@ async def test_an_excluded_tag_stays_listed_and_x_or_enter_takes_it_back(tmp_pat
         assert "✗ Ransomware" in line
         await pilot.press("x")
         await pilot.pause()
-        assert app.filter_text == "" and len(app.result_ids) == total
+        assert app.main.filter_text == "" and len(app.main.result_ids) == total
         await pilot.press("x")
         await pilot.pause()
-        assert app.filter_text.casefold() == "-tag:ransomware"
+        assert app.main.filter_text.casefold() == "-tag:ransomware"
         await pilot.press("enter")
         await pilot.pause()
-        assert app.filter_text == "" and len(app.result_ids) == total
+        assert app.main.filter_text == "" and len(app.main.result_ids) == total

@@ -298,8 +298,8 @@ async def test_the_app_keeps_running_on_a_full_disk_and_says_so_once(
         await pilot.pause()
         await pilot.press("b")
         await pilot.pause()
-        assert app.current is not None and app.store.is_bookmarked(app.current)  # kept in memory
-        app._mark_current_read()  # what the read timer does 1.5 s after an article is shown
+        assert app.main.current is not None and app.main.store.is_bookmarked(app.main.current)  # kept in memory
+        app.main._mark_current_read()  # what the read timer does 1.5 s after an article is shown
         await pilot.press("j", "b")
         await pilot.pause()
         topbar = str(app.query_one("#topbar", Static).render())
@@ -310,6 +310,6 @@ async def test_the_app_keeps_running_on_a_full_disk_and_says_so_once(
         monkeypatch.undo()
         await pilot.press("b")  # room again: the next change saves everything
         await pilot.pause()
-        assert app.store.unsaved is None
+        assert app.main.store.unsaved is None
         assert "not saved" not in str(app.query_one("#topbar", Static).render())
-    assert len(on_disk(app.store)["bookmarks"]) == 1  # a.md bookmarked; b.md toggled on and off
+    assert len(on_disk(app.main.store)["bookmarks"]) == 1  # a.md bookmarked; b.md toggled on and off

@@ -6,8 +6,9 @@ import asyncio
 from pathlib import Path
 
 from reader.state import StateStore
-from reader.ui.app import STATE_POLL_SECONDS, ReaderApp
+from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
+from reader.ui.screens.loading import STATE_POLL_SECONDS
 from reader.ui.tag_tree import TagTree
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
@@ -30,15 +31,15 @@ async def test_another_windows_bookmark_and_read_mark_show_up(tmp_path: Path) ->
         await app.wait_until_idle()
         await pilot.press("b")  # this window writes the file first
         await pilot.pause()
-        assert app.library is not None
+        assert app.main.library is not None
         listed = app.query_one(ArticleList).ids
         first, second = listed[0], listed[1]
         other = StateStore(SAMPLE, data_dir=data)  # the second window
-        other.toggle_bookmark(app.library.articles[second])
-        other.set_read(app.library.articles[second], True)
-        other.toggle_bookmark(app.library.articles[first])  # removed there
-        assert await _until(pilot, lambda: app.bookmarked_ids == {second})
-        assert app.read_ids == {second}
+        other.toggle_bookmark(app.main.library.articles[second])
+        other.set_read(app.main.library.articles[second], True)
+        other.toggle_bookmark(app.main.library.articles[first])  # removed there
+        assert await _until(pilot, lambda: app.main.bookmarked_ids == {second})
+        assert app.main.read_ids == {second}
         row = app.query_one(ArticleList).render_line(1).text
         assert row.startswith(" ★ ")
         labels = [r.node.label for r in app.query_one(TagTree).rows]
@@ -47,7 +48,7 @@ async def test_another_windows_bookmark_and_read_mark_show_up(tmp_path: Path) ->
         await pilot.press("j", "b")
         await pilot.pause()
         again = StateStore(SAMPLE, data_dir=data)
-        assert set(again.bookmarked_paths(app.library.articles)) == set()
+        assert set(again.bookmarked_paths(app.main.library.articles)) == set()
 
 
 async def test_a_filter_on_the_reading_state_follows_the_other_window(tmp_path: Path) -> None:
@@ -57,8 +58,8 @@ async def test_a_filter_on_the_reading_state_follows_the_other_window(tmp_path: 
         await app.wait_until_idle()
         await pilot.press("B")  # bookmarked only: empty
         await pilot.pause()
-        assert app.result_ids == []
-        assert app.library is not None
+        assert app.main.result_ids == []
+        assert app.main.library is not None
         other = StateStore(SAMPLE, data_dir=data)
-        other.toggle_bookmark(app.library.articles[3])
-        assert await _until(pilot, lambda: app.result_ids == [3])
+        other.toggle_bookmark(app.main.library.articles[3])
+        assert await _until(pilot, lambda: app.main.result_ids == [3])

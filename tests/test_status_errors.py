@@ -30,7 +30,7 @@ async def test_the_whole_error_is_shown(tmp_path: Path, size: tuple[int, int], q
         await pilot.pause()
         (message,) = parse_query(query).errors
         lines = _status_lines(app)
-        assert lines[0].startswith(f"{len(app.result_ids)} of 36 articles")
+        assert lines[0].startswith(f"{len(app.main.result_ids)} of 36 articles")
         shown = " ".join(" ".join(lines[1:]).split())
         assert shown == f"⚠ {message}"
 

@@ -8,14 +8,14 @@ and help texts never contain library text.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
 if TYPE_CHECKING:
-    from reader.ui.app import ReaderApp
+    from reader.ui.screens.main import MainScreen
 
 MAX_CANDIDATES = 2000
 """Fuzzy-scoring every title of a 100,000-article library would stall the palette."""
@@ -59,12 +59,17 @@ def _prefilter(query: str, candidates: list[str]) -> list[int]:
     return out
 
 
-class ArticleCommands(Provider):
-    """Jump to any article by title."""
+class _ScreenProvider(Provider):
+    """A provider of the main screen's palette, reading the library through that screen."""
 
     @property
-    def reader(self) -> ReaderApp:
-        return self.app  # type: ignore[return-value]
+    def reader(self) -> MainScreen:
+        """The screen the palette was opened from: the main screen, whose COMMANDS list us."""
+        return cast("MainScreen", self.screen)
+
+
+class ArticleCommands(_ScreenProvider):
+    """Jump to any article by title."""
 
     async def search(self, query: str) -> Hits:
         library = self.reader.library
@@ -91,12 +96,8 @@ class ArticleCommands(Provider):
             )
 
 
-class TagCommands(Provider):
+class TagCommands(_ScreenProvider):
     """Toggle any tag in the filter by name."""
-
-    @property
-    def reader(self) -> ReaderApp:
-        return self.app  # type: ignore[return-value]
 
     async def search(self, query: str) -> Hits:
         library = self.reader.library
@@ -158,7 +159,7 @@ class ReaderCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, action, key in self._commands():
-            yield DiscoveryHit(name, partial(self.app.run_action, action), help=f"key: {key}" if key else None)
+            yield DiscoveryHit(name, partial(self.screen.run_action, action), help=f"key: {key}" if key else None)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -168,7 +169,7 @@ class ReaderCommands(Provider):
                 yield Hit(
                     score,
                     safe_highlight(matcher, name),
-                    partial(self.app.run_action, action),
+                    partial(self.screen.run_action, action),
                     text=name,
                     help=f"key: {key}" if key else None,
                 )

@@ -1,6 +1,6 @@
 """The app's side of highlights and notes: `v` / `enter` / `a` / `H`, storage and the marks.
 
-A mixin of :class:`reader.ui.app.ReaderApp`, kept apart so the controller does not grow by a
+A part of :class:`reader.ui.screens.main.MainScreen`, kept apart so the controller does not grow by a
 whole feature: the article pane draws and selects (:mod:`reader.ui.article_view`), the store
 keeps (:meth:`reader.state.StateStore.add_highlight` …), and this module wires the two and
 keeps the ``is:highlighted`` / ``has:note`` marks and the sidebar count in step.
@@ -8,48 +8,21 @@ keeps the ``is:highlighted`` / ``has:note`` marks and the sidebar count in step.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from textual import on
 
+from reader.library.index import Library
 from reader.state import StateError
 from reader.state.highlights import Highlight
 from reader.ui.article_view import ArticleView
-from reader.ui.highlights_screen import HighlightEntry, HighlightsScreen, NotePrompt
 from reader.ui.passages import body_blocks, passage_span
-
-if TYPE_CHECKING:
-    from textual.app import App
-
-    from reader.library.index import Library
-    from reader.library.model import Article
-    from reader.state import StateStore
-
-    _Base = App[int]
-else:
-    _Base = object
+from reader.ui.screens.contract import ScreenPart
+from reader.ui.screens.highlights import HighlightEntry, HighlightsScreen, NotePrompt
 
 HIGHLIGHTED_TERM = "is:highlighted"
 
 
-class HighlightActions(_Base):
-    """Highlight and note actions; expects the app's ``store``, ``library`` and ``current``."""
-
-    store: StateStore
-    library: Library | None
-    current: Article | None
-    current_id: int | None
-    result_ids: list[int]
-    highlighted_ids: set[int]
-    noted_ids: set[int]
-    _pending_passage: str | None
-
-    if TYPE_CHECKING:  # provided by the app (real definitions here would shadow the app's)
-
-        @property
-        def filter_text(self) -> str: ...
-
-        def update_tags(self, ids: list[int]) -> None: ...
-        def jump_to_article(self, article_id: int) -> None: ...
-        def apply_filter(self, keep: str | None = None) -> None: ...
+class HighlightActions(ScreenPart):
+    """Highlight and note actions, on the screen's ``store``, ``library`` and ``current``."""
 
     # -- marks ----------------------------------------------------------------------------
 
@@ -95,8 +68,8 @@ class HighlightActions(_Base):
         view.focus()
         self.notify("j/k: extend · enter: highlight · a: note · escape: cancel", timeout=3, markup=False)
 
-    def on_article_view_passage_chosen(self, event: ArticleView.PassageChosen) -> None:
-        """Dispatched by name: ``@on`` is not collected from a mixin that is not a widget."""
+    @on(ArticleView.PassageChosen)
+    def _passage_chosen(self, event: ArticleView.PassageChosen) -> None:
         try:
             self.store.add_highlight(event.article, event.prefix, event.exact, event.suffix)
         except StateError as error:
@@ -141,7 +114,7 @@ class HighlightActions(_Base):
             self._highlights_changed()
             self.notify("Note saved." if text else "Note removed.", timeout=2, markup=False)
 
-        self.push_screen(NotePrompt(title, note, detail), done)
+        self.app.push_screen(NotePrompt(title, note, detail), done)
 
     # -- H ---------------------------------------------------------------------------------
 
@@ -191,7 +164,7 @@ class HighlightActions(_Base):
                 self.jump_to_article(entry.article_id)
             self.query_one(ArticleView).focus()
 
-        self.push_screen(HighlightsScreen(self.highlight_entries(), remove, restore), opened)
+        self.app.push_screen(HighlightsScreen(self.highlight_entries(), remove, restore), opened)
 
     def scroll_to_pending_passage(self) -> None:
         """After a jump from ``H``: bring the chosen passage into view (once)."""

@@ -7,7 +7,7 @@ some control characters but passes ESC through to the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -198,14 +198,11 @@ class BookmarksScreen(ModalScreen[int | None]):
         Binding("d,delete", "remove", "Remove bookmark"),
     ]
 
-    class Remove(Message):
-        def __init__(self, bookmark_id: str) -> None:
-            self.bookmark_id = bookmark_id
-            super().__init__()
-
-    def __init__(self, rows: Sequence[BookmarkRow]) -> None:
+    def __init__(self, rows: Sequence[BookmarkRow], remove: Callable[[str], None]) -> None:
+        """``remove(bookmark_id)`` deletes a bookmark from the store (the screen only lists)."""
         super().__init__()
         self.rows = list(rows)
+        self._on_remove = remove
 
     def compose(self) -> ComposeResult:
         with Vertical(id="bookmarks-body"):
@@ -240,7 +237,7 @@ class BookmarksScreen(ModalScreen[int | None]):
         if index is None or not self.rows:
             return
         row = self.rows.pop(index)
-        self.post_message(self.Remove(row.bookmark_id))
+        self._on_remove(row.bookmark_id)
         option_list.clear_options()
         option_list.add_options(self._options())
         if self.rows:

@@ -1,0 +1,79 @@
+"""What the parts of the main screen share: its state and the methods they call on each other.
+
+:class:`~reader.ui.screens.main.MainScreen` is assembled from parts, one per topic (loading,
+filter and sidebar, the current article, actions, highlights). Each part is a ``Screen``
+subclass so Textual collects its ``@on`` handlers and bindings; for the type checker they all
+derive from :class:`MainContract`, which declares the state and the cross-part methods once,
+so a part calling another is checked against one signature. At run time the parts derive from
+``Screen`` directly (:data:`ScreenPart`): the stubs here are never in the method order.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from textual.timer import Timer
+
+    from reader.config import Config
+    from reader.library.fulltext import FullTextIndex
+    from reader.library.index import Library
+    from reader.library.model import Article
+    from reader.state import StateStore
+    from reader.ui.layout import PaneLayout
+
+    class MainContract(Screen[None]):
+        """The main screen's shared state (set in ``MainScreen.__init__``) and cross-part calls."""
+
+        root: Path
+        config: Config
+        store: StateStore
+        library: Library | None
+        full_text: FullTextIndex | None
+        sort: str
+        read_after: float
+        loading_message: str
+        bookmarked_ids: set[int]
+        read_ids: set[int]
+        highlighted_ids: set[int]
+        noted_ids: set[int]
+        result_ids: list[int]
+        current: Article | None
+        current_id: int | None
+        related_ids: list[int]
+        timeline_counts: list[tuple[str, int]]
+        pane_layout: PaneLayout | None
+        _pending_passage: str | None
+        _read_timer: Timer | None
+
+        # loading.py
+        def update_topbar(self) -> None: ...
+        def refresh_state_sets(self) -> None: ...
+        def highlight_marks(self, library: Library) -> None: ...
+        def highlight_count(self) -> int: ...
+
+        # filtering.py
+        @property
+        def filter_text(self) -> str: ...
+        def set_filter_text(self, text: str) -> None: ...
+        def apply_filter(self, keep: str | None = None) -> None: ...
+        def update_tags(self, ids: list[int]) -> None: ...
+        def update_timeline(self) -> None: ...
+        def selected_terms(self) -> set[str]: ...
+        def toggle_term(self, term: str) -> None: ...
+
+        # reading.py
+        def current_path(self) -> str | None: ...
+        def current_article(self) -> tuple[Article, int] | None: ...
+        def show_article(self, article_id: int | None, *, chosen: bool = True) -> None: ...
+        def jump_to_article(self, article_id: int) -> None: ...
+        def scroll_to_pending_passage(self) -> None: ...
+        def set_current_read(self, read: bool) -> None: ...
+
+    ScreenPart = MainContract
+else:
+    ScreenPart = Screen

@@ -1,0 +1,164 @@
+"""The main screen's filter: the filter bar's text → the list, the status line, the timeline
+and the tag sidebar, whose counts follow the result; the sidebar's toggles edit the text.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from textual import on, work
+from textual.widgets import Input
+from textual.worker import get_current_worker
+
+from reader.library.index import Library
+from reader.library.query import parse_query
+from reader.library.tagtree import TagNode, excluded_tags, sidebar_tree, tag_term
+from reader.library.timeline import timeline
+from reader.ui.article_list import ArticleList
+from reader.ui.screens.contract import ScreenPart
+from reader.ui.screens.highlight_actions import HIGHLIGHTED_TERM
+from reader.ui.tag_tree import SAVED_PREFIX, TagTree
+from reader.ui.widgets.filter_status import FilterStatus
+from reader.ui.widgets.inputs import FilterInput
+from reader.ui.widgets.timeline import TimelineBar
+
+BOOKMARKED_TERM = "is:bookmarked"
+UNREAD_TERM = "is:unread"
+SIDEBAR_IN_WORKER = 20_000
+"""From this many articles the sidebar tree is built in a worker thread."""
+
+_TERM_SPLIT = re.compile(r'-?[\w.]+:"[^"]*"?|"[^"]*"?|\S+')
+
+
+def split_terms(text: str) -> list[str]:
+    """The filter text as whitespace-separated terms, keeping quoted values whole."""
+    return _TERM_SPLIT.findall(text)
+
+
+class Filtering(ScreenPart):
+    """Runs the filter and keeps the list, status line, timeline and sidebar in step with it."""
+
+    @property
+    def filter_text(self) -> str:
+        return self.query_one("#filter", FilterInput).value
+
+    def set_filter_text(self, text: str) -> None:
+        self.query_one("#filter", FilterInput).set_text(text)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.apply_filter(keep=self.current_path())
+
+    @on(Input.Submitted, "#filter")
+    @on(FilterInput.Leave)
+    def _filter_done(self) -> None:
+        self.query_one(ArticleList).focus()
+
+    def apply_filter(self, keep: str | None = None) -> None:
+        """Run the filter text against the library and push the results to the widgets."""
+        library = self.library
+        if library is None:
+            return
+        started = time.perf_counter()
+        query = parse_query(self.filter_text)
+        result = library.search(
+            query,
+            sort=self.sort,
+            bookmarked=self.bookmarked_ids,
+            read=self.read_ids,
+            highlighted=self.highlighted_ids,
+            noted=self.noted_ids,
+        )
+        self.result_ids = result.ids
+        article_list = self.query_one(ArticleList)
+        if not len(library):
+            article_list.empty_message = f"This library has no articles yet: add .md files to {self.root}"
+        elif query.root is not None:
+            article_list.empty_message = "No articles match this filter. Press / to change it, or ctrl+p → Clear."
+        keep_id = library.by_path.get(keep) if keep else None
+        article_list.set_ids(result.ids, keep=keep_id)
+        sort = "relevance" if self.sort == "date" and query.has_text else self.sort
+        self.query_one(FilterStatus).show(len(result.ids), len(library), sort, result.errors)
+        self.log.debug(f"filter took {(time.perf_counter() - started) * 1000:.1f} ms")
+        self.update_tags(result.ids)
+        self.update_timeline()
+        if not result.ids:
+            self.show_article(None)
+
+    def update_timeline(self) -> None:
+        """The shape of the current filter over time: one bar per month (or group of months)."""
+        if self.library is None:
+            return
+        self.timeline_counts = timeline(self.library, self.result_ids)
+        self.query_one(TimelineBar).show(self.timeline_counts, self.query_one(ArticleList).size.width or 60)
+
+    # -- the sidebar ----------------------------------------------------------------------
+
+    def update_tags(self, ids: list[int]) -> None:
+        library = self.library
+        if library is None:
+            return
+        keep = excluded_tags(split_terms(self.filter_text))  # stay listed (✗), to toggle back
+        if len(library) < SIDEBAR_IN_WORKER:
+            self._set_tag_tree(self._build_tree(library, ids, keep))
+        else:
+            self._tags_in_background(library, ids, keep)
+
+    @work(thread=True, exclusive=True, group="tags")
+    def _tags_in_background(self, library: Library, ids: list[int], keep: list[str]) -> None:
+        tree = self._build_tree(library, ids, keep)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._set_tag_tree, tree)
+
+    def _build_tree(self, library: Library, ids: list[int], keep: list[str]) -> TagNode:
+        unread = len(library) - len(self.read_ids)
+        specials = [
+            TagNode(f"★ Bookmarks ({len(self.bookmarked_ids)})", "special/bookmarks", term=BOOKMARKED_TERM),
+            TagNode(f"✎ Highlights ({self.highlight_count()})", "special/highlights", term=HIGHLIGHTED_TERM),
+            TagNode(f"• Unread ({unread})", "special/unread", term=UNREAD_TERM),
+        ]
+        searches = self.store.saved_searches()
+        if searches:
+            group = TagNode("Saved searches", "special/saved")
+            for name, query in sorted(searches.items()):
+                group.children.append(TagNode(f"⌕ {name}", f"{SAVED_PREFIX}{name}", term=f"saved:{query}"))
+            specials.append(group)
+        return sidebar_tree(library, ids, specials=specials, keep=keep)
+
+    def _set_tag_tree(self, tree: TagNode) -> None:
+        self.query_one(TagTree).set_tree(tree, self.selected_terms())
+
+    def selected_terms(self) -> set[str]:
+        return {term.casefold() for term in split_terms(self.filter_text)}
+
+    def toggle_term(self, term: str) -> None:
+        """Add a term to the filter text, or take it out if it is there (the sidebar's toggle)."""
+        terms = split_terms(self.filter_text)
+        folded = term.casefold()
+        opposite = folded[1:] if folded.startswith("-") else f"-{folded}"
+        kept = [t for t in terms if t.casefold() not in {folded, opposite}]
+        if len(kept) == len(terms) or any(t.casefold() == opposite for t in terms):
+            kept.append(term)
+        self.set_filter_text(" ".join(kept))
+
+    def toggle_tag(self, name: str) -> None:
+        self.toggle_term(tag_term(name))
+
+    @on(TagTree.Toggled)
+    def _tag_toggled(self, event: TagTree.Toggled) -> None:
+        if event.term.startswith("saved:"):
+            query = event.term.removeprefix("saved:")
+            self.set_filter_text("" if self.filter_text == query else query)
+            return
+        if f"-{event.term.casefold()}" in self.selected_terms():
+            self.toggle_term(f"-{event.term}")  # enter on an excluded (✗) tag takes the exclusion back
+            return
+        self.toggle_term(event.term)
+
+    @on(TagTree.DeleteRequested)
+    def _delete_saved_search(self, event: TagTree.DeleteRequested) -> None:
+        name = event.node.node_id.removeprefix(SAVED_PREFIX)
+        if self.store.delete_search(name):
+            self.notify(f"Deleted the saved search {name!r}", timeout=3, markup=False)
+        self.update_tags(self.result_ids)
