@@ -10,7 +10,7 @@ from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.screens.modals import HelpScreen
-from reader.ui.tag_tree import TagTree
+from reader.ui.widgets.tag_sidebar import TagTree
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 SIZE = (160, 50)

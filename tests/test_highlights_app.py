@@ -7,7 +7,7 @@ from pathlib import Path
 from reader.ui.app import ReaderApp
 from reader.ui.article_view import ArticleView
 from reader.ui.screens.highlights import HighlightsScreen
-from reader.ui.tag_tree import TagTree
+from reader.ui.widgets.tag_sidebar import TagTree
 
 SIZE = (140, 45)
 FIRST = "First paragraph of the newest article, which says something worth keeping."

@@ -15,7 +15,7 @@ from reader.ui.article_view import ArticleView
 from reader.ui.cursor_view import CursorView
 from reader.ui.screens.main import MainScreen
 from reader.ui.screens.modals import HELP_SECTIONS
-from reader.ui.tag_tree import TagTree
+from reader.ui.widgets.tag_sidebar import TagTree
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 SHOWN = {

@@ -5,34 +5,34 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.library.index import Library
-from reader.library.tagtree import TagNode, sidebar_tree
+from reader.library.sidebar import SidebarNode, sidebar_tree
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
-from reader.ui.tag_tree import TagTree
+from reader.ui.widgets.tag_sidebar import TagTree
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 SIZE = (160, 50)
 
 
-def _leaf_terms(node: TagNode) -> list[str]:
+def _leaf_terms(node: SidebarNode) -> list[str]:
     out = [node.term] if node.term else []
     for child in node.children:
         out.extend(_leaf_terms(child))
     return out
 
 
-def _groups(node: TagNode) -> list[TagNode]:
+def _groups(node: SidebarNode) -> list[SidebarNode]:
     out = []
     for child in node.children:
-        if child.children and not child.node_id.startswith("special/"):
+        if child.children and not child.is_special:
             out.append(child)
             out.extend(_groups(child))
     return out
 
 
-def _covered(library: Library, ids: list[int], group: TagNode) -> int:
+def _covered(library: Library, ids: list[int], group: SidebarNode) -> int:
     terms = {t.casefold() for t in _leaf_terms(group)}
-    from reader.library.tagtree import tag_term
+    from reader.library.sidebar import tag_term
 
     return sum(1 for i in ids if any(tag_term(tag).casefold() in terms for tag in library.articles[i].tags))
 
@@ -61,7 +61,7 @@ async def test_the_sidebar_shows_group_counts_as_articles(tmp_path: Path) -> Non
         await pilot.pause()
         assert app.main.library is not None
         tree = app.query_one(TagTree)
-        row = next(r for r in tree.rows if r.node.children and not r.node.node_id.startswith("special/"))
+        row = next(r for r in tree.rows if r.node.children and not r.node.is_special)
         line = tree.render_line(tree.rows.index(row)).text.rstrip()
         expected = _covered(app.main.library, app.main.result_ids, row.node)
         assert line.endswith(f" {expected}")

@@ -13,15 +13,15 @@ from textual import events
 
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
-from reader.ui.tag_tree import TagTree
+from reader.ui.widgets.tag_sidebar import TagTree
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 SIZE = (160, 50)
 READ_AFTER = 0.2
 
 
-def _app(tmp_path: Path) -> ReaderApp:
-    return ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=READ_AFTER, live_reload=False)
+def _app(tmp_path: Path, read_after: float = READ_AFTER) -> ReaderApp:
+    return ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=read_after, live_reload=False)
 
 
 async def _loaded(pilot) -> None:
@@ -54,13 +54,15 @@ async def test_nothing_is_marked_read_at_launch(tmp_path: Path) -> None:
 
 
 async def test_moving_to_an_article_marks_it_read_after_the_delay(tmp_path: Path) -> None:
-    app = _app(tmp_path)
+    # A delay no key press takes even on a busy machine, so "not at once" cannot race the timer.
+    app = _app(tmp_path, read_after=1.5)
     async with app.run_test(size=SIZE) as pilot:
         await _loaded(pilot)
         await pilot.press("j")
         second = app.query_one(ArticleList).ids[1]
         assert app.main.read_ids == set()  # not at once
-        await _wait_past_timer(pilot)
+        await asyncio.sleep(1.5 * 2)
+        await pilot.pause()
         assert app.main.read_ids == {second}
 
 

@@ -17,7 +17,6 @@ import pytest
 
 from reader.library import dates, fulltext, index, layouts, parse, query, tags
 from reader.ui import markdown_render, nesting
-from reader.ui.screens import filtering
 
 DELIMITERS = (" ", "#", "[", "]", "*", "_", "`", "+", "<", "(", ")", ":", "-", "a", ".", "\t")
 PREFIXES = ("", "## x", "## Information", "## Tags", "+ a", "July 1, 2021", "[x](", "a:", "\n")
@@ -70,7 +69,6 @@ PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
     ("tags._SPACES", tags._SPACES, _scan),
     ("tags._JUNK", tags._JUNK, _match),
     ("tags._FACET", tags._FACET, _match),
-    ("filtering._TERM_SPLIT", filtering._TERM_SPLIT, _scan),
     ("markdown_render._CONTROL_RE", markdown_render._CONTROL_RE, _scan),
     ("markdown_render._WORD_RE", markdown_render._WORD_RE, _scan),
     ("nesting._PREFIX", nesting._PREFIX, _match),

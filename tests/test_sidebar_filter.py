@@ -8,7 +8,7 @@ from textual.widgets import Footer
 
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
-from reader.ui.tag_tree import TagTree
+from reader.ui.widgets.tag_sidebar import TagTree
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 SIZE = (160, 50)

@@ -9,7 +9,7 @@ from reader.state import StateStore
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.screens.loading import STATE_POLL_SECONDS
-from reader.ui.tag_tree import TagTree
+from reader.ui.widgets.tag_sidebar import TagTree
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 SIZE = (160, 50)

@@ -12,12 +12,12 @@ from reader.config import save_setting
 from reader.library.index import SORTS
 from reader.library.links import describe as describe_link
 from reader.library.links import refusal as link_refusal
+from reader.library.sidebar import BOOKMARKED_TERM, UNREAD_TERM
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.screens.contract import ScreenPart
-from reader.ui.screens.filtering import BOOKMARKED_TERM, UNREAD_TERM
 from reader.ui.screens.modals import BookmarkRow, BookmarksScreen, NamePrompt, ProblemsScreen, problem_lines
-from reader.ui.tag_tree import TagTree
+from reader.ui.widgets.tag_sidebar import TagTree
 
 
 class ArticleActions(ScreenPart):
@@ -61,7 +61,7 @@ class ArticleActions(ScreenPart):
     def action_exclude_tag(self) -> None:
         tags = self.query_one(TagTree)
         node = tags.current_node
-        if self.focused is tags and node is not None and node.term and node.term.startswith("tag:"):
+        if self.focused is tags and node is not None and node.kind == "tag" and node.term is not None:
             self.toggle_term(f"-{node.term}")
 
     # -- links ------------------------------------------------------------------------------

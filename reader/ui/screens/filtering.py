@@ -4,7 +4,6 @@ and the tag sidebar, whose counts follow the result; the sidebar's toggles edit 
 
 from __future__ import annotations
 
-import re
 import time
 
 from textual import on, work
@@ -12,29 +11,18 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from reader.library.index import Library
-from reader.library.query import parse_query
-from reader.library.tagtree import TagNode, excluded_tags, sidebar_tree, tag_term
+from reader.library.query import parse_query, selected_keys, toggle_term
+from reader.library.sidebar import SidebarNode, excluded_tags, sidebar_tree, special_nodes, tag_term
 from reader.library.timeline import timeline
 from reader.ui.article_list import ArticleList
 from reader.ui.screens.contract import ScreenPart
-from reader.ui.screens.highlight_actions import HIGHLIGHTED_TERM
-from reader.ui.tag_tree import SAVED_PREFIX, TagTree
 from reader.ui.widgets.filter_status import FilterStatus
 from reader.ui.widgets.inputs import FilterInput
+from reader.ui.widgets.tag_sidebar import TagTree
 from reader.ui.widgets.timeline import TimelineBar
 
-BOOKMARKED_TERM = "is:bookmarked"
-UNREAD_TERM = "is:unread"
 SIDEBAR_IN_WORKER = 20_000
 """From this many articles the sidebar tree is built in a worker thread."""
-
-_TERM_SPLIT = re.compile(r'-?[\w.]+:"[^"]*"?|"[^"]*"?|\S+')
-
-
-def split_terms(text: str) -> list[str]:
-    """The filter text as whitespace-separated terms, keeping quoted values whole."""
-    return _TERM_SPLIT.findall(text)
-
 
 class Filtering(ScreenPart):
     """Runs the filter and keeps the list, status line, timeline and sidebar in step with it."""
@@ -99,7 +87,7 @@ class Filtering(ScreenPart):
         library = self.library
         if library is None:
             return
-        keep = excluded_tags(split_terms(self.filter_text))  # stay listed (✗), to toggle back
+        keep = excluded_tags(self.filter_text)  # stay listed (✗), to toggle back
         if len(library) < SIDEBAR_IN_WORKER:
             self._set_tag_tree(self._build_tree(library, ids, keep))
         else:
@@ -111,54 +99,42 @@ class Filtering(ScreenPart):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._set_tag_tree, tree)
 
-    def _build_tree(self, library: Library, ids: list[int], keep: list[str]) -> TagNode:
-        unread = len(library) - len(self.read_ids)
-        specials = [
-            TagNode(f"★ Bookmarks ({len(self.bookmarked_ids)})", "special/bookmarks", term=BOOKMARKED_TERM),
-            TagNode(f"✎ Highlights ({self.highlight_count()})", "special/highlights", term=HIGHLIGHTED_TERM),
-            TagNode(f"• Unread ({unread})", "special/unread", term=UNREAD_TERM),
-        ]
-        searches = self.store.saved_searches()
-        if searches:
-            group = TagNode("Saved searches", "special/saved")
-            for name, query in sorted(searches.items()):
-                group.children.append(TagNode(f"⌕ {name}", f"{SAVED_PREFIX}{name}", term=f"saved:{query}"))
-            specials.append(group)
+    def _build_tree(self, library: Library, ids: list[int], keep: list[str]) -> SidebarNode:
+        specials = special_nodes(
+            bookmarks=len(self.bookmarked_ids),
+            highlights=self.highlight_count(),
+            unread=len(library) - len(self.read_ids),
+            searches=self.store.saved_searches(),
+        )
         return sidebar_tree(library, ids, specials=specials, keep=keep)
 
-    def _set_tag_tree(self, tree: TagNode) -> None:
+    def _set_tag_tree(self, tree: SidebarNode) -> None:
         self.query_one(TagTree).set_tree(tree, self.selected_terms())
 
     def selected_terms(self) -> set[str]:
-        return {term.casefold() for term in split_terms(self.filter_text)}
+        """The filter's terms in their canonical spelling, ``-term`` when negated (✓ / ✗)."""
+        return selected_keys(self.filter_text)
 
     def toggle_term(self, term: str) -> None:
         """Add a term to the filter text, or take it out if it is there (the sidebar's toggle)."""
-        terms = split_terms(self.filter_text)
-        folded = term.casefold()
-        opposite = folded[1:] if folded.startswith("-") else f"-{folded}"
-        kept = [t for t in terms if t.casefold() not in {folded, opposite}]
-        if len(kept) == len(terms) or any(t.casefold() == opposite for t in terms):
-            kept.append(term)
-        self.set_filter_text(" ".join(kept))
+        self.set_filter_text(toggle_term(self.filter_text, term))
 
     def toggle_tag(self, name: str) -> None:
         self.toggle_term(tag_term(name))
 
     @on(TagTree.Toggled)
     def _tag_toggled(self, event: TagTree.Toggled) -> None:
-        if event.term.startswith("saved:"):
-            query = event.term.removeprefix("saved:")
-            self.set_filter_text("" if self.filter_text == query else query)
-            return
-        if f"-{event.term.casefold()}" in self.selected_terms():
-            self.toggle_term(f"-{event.term}")  # enter on an excluded (✗) tag takes the exclusion back
-            return
-        self.toggle_term(event.term)
+        node = event.node
+        if node.kind == "search" and node.query is not None:
+            self.set_filter_text("" if self.filter_text == node.query else node.query)
+        elif node.term is not None:
+            # toggle_term turns an excluded (✗) tag's exclusion off rather than requiring it.
+            negated = f"-{node.term.casefold()}" in self.selected_terms()
+            self.toggle_term(f"-{node.term}" if negated else node.term)
 
     @on(TagTree.DeleteRequested)
     def _delete_saved_search(self, event: TagTree.DeleteRequested) -> None:
-        name = event.node.node_id.removeprefix(SAVED_PREFIX)
+        name = event.node.name
         if self.store.delete_search(name):
             self.notify(f"Deleted the saved search {name!r}", timeout=3, markup=False)
         self.update_tags(self.result_ids)

@@ -11,14 +11,13 @@ from __future__ import annotations
 from textual import on
 
 from reader.library.index import Library
+from reader.library.sidebar import HIGHLIGHTED_TERM
 from reader.state import StateError
 from reader.state.highlights import Highlight
 from reader.ui.article_view import ArticleView
 from reader.ui.passages import body_blocks, passage_span
 from reader.ui.screens.contract import ScreenPart
 from reader.ui.screens.highlights import HighlightEntry, HighlightsScreen, NotePrompt
-
-HIGHLIGHTED_TERM = "is:highlighted"
 
 
 class HighlightActions(ScreenPart):
@@ -44,7 +43,7 @@ class HighlightActions(ScreenPart):
             view.set_passages(self.store.highlights_of(self.current))
         if self.library is not None:
             self.highlight_marks(self.library)
-        if {"is:highlighted", "has:note"} & {t.casefold() for t in self.filter_text.split()}:
+        if {HIGHLIGHTED_TERM, "has:note"} & self.selected_terms():
             self.apply_filter(keep=self.current.path if self.current else None)
         else:
             self.update_tags(self.result_ids)

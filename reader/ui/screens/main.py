@@ -37,10 +37,10 @@ from reader.ui.screens.highlight_actions import HighlightActions
 from reader.ui.screens.loading import STATE_POLL_SECONDS, LibraryLoading
 from reader.ui.screens.panes import PaneActions
 from reader.ui.screens.reading import RELATED_COUNT, CurrentArticle
-from reader.ui.tag_tree import TagTree
 from reader.ui.widgets.filter_status import FilterStatus
 from reader.ui.widgets.inputs import FilterInput, FindInput
 from reader.ui.widgets.related import RelatedPanel
+from reader.ui.widgets.tag_sidebar import TagTree
 from reader.ui.widgets.timeline import TimelineBar
 from reader.ui.widgets.topbar import TopBar
 

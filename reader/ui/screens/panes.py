@@ -14,8 +14,8 @@ from reader.ui.article_view import ArticleView
 from reader.ui.render_code import DEFAULT_THEME
 from reader.ui.screens.contract import ScreenPart
 from reader.ui.screens.modals import HelpScreen
-from reader.ui.tag_tree import TagTree
 from reader.ui.widgets.inputs import FilterInput, FindInput
+from reader.ui.widgets.tag_sidebar import TagTree
 
 
 class PaneActions(ScreenPart):

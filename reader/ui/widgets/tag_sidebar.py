@@ -2,7 +2,7 @@
 
 Textual's ``Tree`` adds a node object per tag up front; a large library has tens of
 thousands of tags and the counts change on every filter. This widget flattens only the
-expanded part of a :class:`~reader.library.tagtree.TagNode` tree and draws the visible rows
+expanded part of a :class:`~reader.library.sidebar.SidebarNode` tree and draws the visible rows
 through the Line API.
 """
 
@@ -17,16 +17,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 
-from reader.library.tagtree import FLAT_GROUP, TagNode
+from reader.library.sidebar import FLAT_GROUP, SAVED_GROUP_ID, SidebarNode
 from reader.ui.cursor_view import CursorView
-
-SAVED_PREFIX = "special/saved/"
-"""Node ids of saved searches start with this; the rest is the search's name."""
 
 
 @dataclass(slots=True)
 class _Row:
-    node: TagNode
+    node: SidebarNode
     depth: int
     is_open: bool = False
     """Whether this group shows its children, worked out once per flatten, not per frame."""
@@ -73,45 +70,46 @@ class TagTree(CursorView, can_focus=True):
     """
 
     class Toggled(Message):
-        """The user toggled a filter term (a tag, or a special entry like bookmarks)."""
+        """The user chose an entry that filters: a tag or a reading-state entry (its ``term``
+        toggles in the filter), or a saved search (its ``query`` replaces the filter)."""
 
-        def __init__(self, term: str) -> None:
-            self.term = term
+        def __init__(self, node: SidebarNode) -> None:
+            self.node = node
             super().__init__()
 
     class DeleteRequested(Message):
         """The user asked to delete the entry under the cursor (a saved search)."""
 
-        def __init__(self, node: TagNode) -> None:
+        def __init__(self, node: SidebarNode) -> None:
             self.node = node
             super().__init__()
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.root = TagNode("", "root")
+        self.root = SidebarNode("", "root")
         self.selected_terms: set[str] = set()
         """Casefolded terms of the current filter; ``-term`` marks an exclusion."""
         self.collapsed: set[str] = set()
-        self.expanded: set[str] = {f"root/{FLAT_GROUP.casefold()}", "special/saved"}
+        self.expanded: set[str] = {f"root/{FLAT_GROUP.casefold()}", SAVED_GROUP_ID}
         self.rows: list[_Row] = []
 
     # -- data from the app ---------------------------------------------------------------
 
-    def set_tree(self, root: TagNode, selected_terms: set[str]) -> None:
+    def set_tree(self, root: SidebarNode, selected_terms: set[str]) -> None:
         """Show a new tree (new counts) keeping the cursor on the same node where possible."""
         current = self.current_node.node_id if self.current_node else None
         self.root = root
         self.selected_terms = selected_terms
         self._flatten(keep=current)
 
-    def _is_open(self, node: TagNode) -> bool:
+    def _is_open(self, node: SidebarNode) -> bool:
         if node.node_id in self.collapsed:
             return False
         if node.node_id in self.expanded:
             return True
         return any(self._selected_below(node, limit=2000))
 
-    def _selected_below(self, node: TagNode, limit: int) -> list[bool]:
+    def _selected_below(self, node: SidebarNode, limit: int) -> list[bool]:
         """Whether a selected tag sits under ``node`` (groups with a selection open by themselves)."""
         if not self.selected_terms:
             return []
@@ -136,7 +134,7 @@ class TagTree(CursorView, can_focus=True):
     def _flatten(self, keep: str | None = None) -> None:
         rows: list[_Row] = []
 
-        def walk(node: TagNode, depth: int) -> None:
+        def walk(node: SidebarNode, depth: int) -> None:
             for child in node.children:
                 is_open = bool(child.children) and self._is_open(child)
                 rows.append(_Row(child, depth, is_open))
@@ -156,7 +154,7 @@ class TagTree(CursorView, can_focus=True):
         self.refresh()
 
     @property
-    def current_node(self) -> TagNode | None:
+    def current_node(self) -> SidebarNode | None:
         if 0 <= self.cursor < len(self.rows):
             return self.rows[self.cursor].node
         return None
@@ -171,14 +169,14 @@ class TagTree(CursorView, can_focus=True):
         node = self.current_node
         if node is None:
             return
-        if node.term is not None:
-            self.post_message(self.Toggled(node.term))
+        if node.term is not None or node.query is not None:
+            self.post_message(self.Toggled(node))
         elif node.children:
             self._set_open(node, not self.rows[self.cursor].is_open)
 
     def action_delete(self) -> None:
         node = self.current_node
-        if node is not None and node.node_id.startswith(SAVED_PREFIX):
+        if node is not None and node.kind == "search":
             self.post_message(self.DeleteRequested(node))
 
     def action_expand(self) -> None:
@@ -198,7 +196,7 @@ class TagTree(CursorView, can_focus=True):
                 self.cursor = index
                 return
 
-    def _set_open(self, node: TagNode, is_open: bool) -> None:
+    def _set_open(self, node: SidebarNode, is_open: bool) -> None:
         (self.expanded if is_open else self.collapsed).add(node.node_id)
         (self.collapsed if is_open else self.expanded).discard(node.node_id)
         self._flatten(keep=node.node_id)
@@ -226,7 +224,7 @@ class TagTree(CursorView, can_focus=True):
         selected = state == "selected"
         if node.children and node.term is None:
             style = base + get("tag-tree--group")
-        elif node.node_id.startswith("special/"):
+        elif node.is_special:
             style = base + get("tag-tree--special")
         else:
             style = base
@@ -244,7 +242,7 @@ class TagTree(CursorView, can_focus=True):
             marker = "▾ " if row.is_open else "▸ "
         else:
             marker = {"selected": "✓ ", "excluded": "✗ "}.get(state, "  ")
-        if node.children and node.node_id.startswith("special/"):
+        if node.kind == "searches":
             count = f" {len(node.children)}"  # saved searches: how many there are
         elif node.children:
             count = f" {node.count}"  # how many of the listed articles the group covers

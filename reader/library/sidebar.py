@@ -1,35 +1,52 @@
-"""The shape of the tag sidebar: flat tags in one group, faceted and nested tags as a tree.
+"""The tag sidebar's model: the reading-state entries, saved searches, and the tags as a tree.
 
-Kept out of the widget so it can be built in a worker thread and tested without a UI.
+Flat tags sit in one group, faceted and nested tags in a tree. Each node says what it is
+(:attr:`SidebarNode.kind`) and what choosing it does (``term`` to toggle in the filter,
+``query`` to run), so neither the widget nor the screen reads meaning back out of ids or
+labels. Kept out of the widget so it can be built in a worker thread and tested without a UI.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from reader.library.index import Library, TagCount
-from reader.library.query import quote_value
+from reader.library.query import filter_terms, quote_value
 from reader.library.tags import split_facet, tag_path
 
 FLAT_GROUP = "Tags"
+BOOKMARKED_TERM = "is:bookmarked"
+UNREAD_TERM = "is:unread"
+HIGHLIGHTED_TERM = "is:highlighted"
+SAVED_GROUP_ID = "special/saved"
+"""The saved searches' group, open until the user folds it."""
+
+NodeKind = Literal["tag", "group", "state", "searches", "search"]
+"""``tag``: a tag (``term`` selects it); ``group``: a facet or nested-tag group; ``state``: a
+reading-state entry (bookmarks, highlights, unread; ``term`` is its ``is:`` term);
+``searches``: the saved searches' group; ``search``: one saved search (``query`` is its text)."""
 
 
 @dataclass(slots=True)
-class TagNode:
-    """A row of the sidebar tree. ``term`` is the query term selecting it, if it selects."""
+class SidebarNode:
+    """A row of the sidebar. ``name`` is the tag's or the saved search's own name."""
 
     label: str
     node_id: str
     count: int = 0
     term: str | None = None
-    children: list[TagNode] = field(default_factory=list)
-    _index: dict[str, TagNode] = field(default_factory=dict, repr=False)
+    children: list[SidebarNode] = field(default_factory=list)
+    kind: NodeKind = "group"
+    name: str = ""
+    query: str | None = None
+    _index: dict[str, SidebarNode] = field(default_factory=dict, repr=False)
 
-    def child(self, label: str) -> TagNode:
+    def child(self, label: str) -> SidebarNode:
         node = self._index.get(label.casefold())
         if node is None:
-            node = TagNode(label, f"{self.node_id}/{label.casefold()}")
+            node = SidebarNode(label, f"{self.node_id}/{label.casefold()}")
             self._index[label.casefold()] = node
             self.children.append(node)
         return node
@@ -38,20 +55,44 @@ class TagNode:
     def is_group(self) -> bool:
         return bool(self.children)
 
+    @property
+    def is_special(self) -> bool:
+        """Reading state and saved searches: drawn apart from the tags."""
+        return self.kind in {"state", "searches", "search"}
+
 
 def tag_term(tag: str) -> str:
     """The filter term that selects exactly this tag."""
     return f"tag:{quote_value(tag)}"
 
 
-def excluded_tags(terms: Iterable[str]) -> list[str]:
-    """The tag names the filter excludes (``-tag:NAME``, ``-tag:"two words"``)."""
-    return [term[5:].strip('"') for term in terms if term[:5].casefold() == "-tag:" and len(term) > 5]
+def excluded_tags(text: str) -> list[str]:
+    """The tag names the filter text excludes (``-tag:NAME``, ``-tag:"two words"``)."""
+    return [t.value for t in filter_terms(text) if t.negated and t.field == "tag" and t.value]
+
+
+def special_nodes(
+    *, bookmarks: int, highlights: int, unread: int, searches: Mapping[str, str]
+) -> list[SidebarNode]:
+    """The entries above the tags: bookmarks, highlights, unread, and the saved searches."""
+    nodes = [
+        SidebarNode(f"★ Bookmarks ({bookmarks})", "special/bookmarks", term=BOOKMARKED_TERM, kind="state"),
+        SidebarNode(f"✎ Highlights ({highlights})", "special/highlights", term=HIGHLIGHTED_TERM, kind="state"),
+        SidebarNode(f"• Unread ({unread})", "special/unread", term=UNREAD_TERM, kind="state"),
+    ]
+    if searches:
+        group = SidebarNode("Saved searches", SAVED_GROUP_ID, kind="searches")
+        for name, query in sorted(searches.items()):
+            group.children.append(
+                SidebarNode(f"⌕ {name}", f"{SAVED_GROUP_ID}/{name}", kind="search", name=name, query=query)
+            )
+        nodes.append(group)
+    return nodes
 
 
 def sidebar_tree(
-    library: Library, ids: Sequence[int], *, specials: Iterable[TagNode] = (), keep: Iterable[str] = ()
-) -> TagNode:
+    library: Library, ids: Sequence[int], *, specials: Iterable[SidebarNode] = (), keep: Iterable[str] = ()
+) -> SidebarNode:
     """The sidebar for a result: the tags of ``ids``, plus the ``keep`` tags (the excluded ones,
     which no result carries) with a count of 0 so they stay listed and can be toggled back.
 
@@ -84,7 +125,7 @@ def sidebar_tree(
     return _finish(root)
 
 
-def build_tag_tree(counts: Iterable[TagCount], *, specials: Iterable[TagNode] = ()) -> TagNode:
+def build_tag_tree(counts: Iterable[TagCount], *, specials: Iterable[SidebarNode] = ()) -> SidebarNode:
     """Group tag counts into the sidebar tree, biggest first inside each group.
 
     Faceted tags (``action.malware.name=Conti``) go under ``action › malware``; nested
@@ -95,14 +136,16 @@ def build_tag_tree(counts: Iterable[TagCount], *, specials: Iterable[TagNode] = 
     return _finish(_grow(counts, specials)[0])
 
 
-def _grow(counts: Iterable[TagCount], specials: Iterable[TagNode]) -> tuple[TagNode, dict[str, list[TagNode]]]:
+def _grow(
+    counts: Iterable[TagCount], specials: Iterable[SidebarNode]
+) -> tuple[SidebarNode, dict[str, list[SidebarNode]]]:
     """The unfolded tree, and for each tag key the nodes from its top group down to its leaf."""
-    root = TagNode("", "root")
+    root = SidebarNode("", "root")
     root.children.extend(specials)
     flat = root.child(FLAT_GROUP)
-    facets = TagNode("", "facets")
+    facets = SidebarNode("", "facets")
     root._index["\0facets"] = facets
-    chains: dict[str, list[TagNode]] = {}
+    chains: dict[str, list[SidebarNode]] = {}
     for row in counts:
         facet, _ = split_facet(row.name)
         parts = tag_path(row.name)
@@ -116,10 +159,11 @@ def _grow(counts: Iterable[TagCount], specials: Iterable[TagNode]) -> tuple[TagN
         chains[row.key] = chain
         leaf.count = row.count
         leaf.term = tag_term(row.name)
+        leaf.kind, leaf.name = "tag", row.name
     return root, chains
 
 
-def _finish(root: TagNode) -> TagNode:
+def _finish(root: SidebarNode) -> SidebarNode:
     flat = root._index[FLAT_GROUP.casefold()]
     facets = root._index.pop("\0facets")
     # Facet groups (few rows, folded) before the long flat list, so they are reachable.
@@ -133,10 +177,19 @@ def _finish(root: TagNode) -> TagNode:
     return root
 
 
-def _fold(node: TagNode) -> TagNode:
+def _fold(node: SidebarNode) -> SidebarNode:
     """``victim`` → ``country`` → values becomes ``victim › country`` → values."""
     while len(node.children) == 1 and node.children[0].children and node.term is None:
         only = node.children[0]
-        node = TagNode(f"{node.label} › {only.label}", only.node_id, only.count, only.term, only.children, only._index)
+        node = SidebarNode(
+            f"{node.label} › {only.label}",
+            only.node_id,
+            only.count,
+            only.term,
+            only.children,
+            kind=only.kind,
+            name=only.name,
+            _index=only._index,
+        )
     node.children = [_fold(child) if child.children else child for child in node.children]
     return node
