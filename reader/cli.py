@@ -52,12 +52,15 @@ def default_library() -> Path:
 
 
 def resolve_library(path: str | None) -> Path:
+    """The library folder to open, as :func:`reader.paths.library_root` names it."""
+    from reader.paths import library_root
+
     root = Path(path).expanduser() if path else default_library()
     if not root.exists():
         raise UsageError(f"reader: {root}: no such folder")
     if not root.is_dir():
         raise UsageError(f"reader: {root}: not a folder")
-    return root.resolve()
+    return library_root(root)
 
 
 QUERY_HELP = """\
@@ -345,7 +348,7 @@ def cmd_bookmarks(argv: Sequence[str]) -> int:
 
             text = make_inert(text)
         if args.output:
-            from reader.config import atomic_write_text
+            from reader.fsutil import atomic_write_text
 
             atomic_write_text(Path(args.output), text)
         else:

@@ -165,7 +165,7 @@ def cmd_highlights(argv: Sequence[str]) -> int:
         else:
             text = make_inert(markdown(rows, root.name or str(root)))
         if args.output:
-            from reader.config import atomic_write_text
+            from reader.fsutil import atomic_write_text
 
             atomic_write_text(Path(args.output), text)
         else:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from reader.cli import EXIT_USAGE, UsageError, _state, load_library, print_json, resolve_library
 from reader.library.parse import make_inert
+from reader.paths import library_root
 
 if TYPE_CHECKING:
     from reader.library.index import Library
@@ -57,7 +58,7 @@ def _find(library: Library, root: Path, name: str) -> int | None:
     if found is not None:
         return found
     try:
-        relative = Path(name).resolve().relative_to(root.resolve())
+        relative = Path(name).resolve().relative_to(library_root(root))
     except (ValueError, OSError):
         return None
     return library.by_path.get(relative.as_posix())

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from reader.library.model import Article
-from reader.state import Bookmark, StateStore, library_file_name
+from reader.paths import library_file_name
+from reader.state import Bookmark, StateStore
 from reader.state import storage as storage_module
 
 WORKER = Path(__file__).with_name("state_worker.py")
@@ -75,7 +76,7 @@ def test_file_lives_under_xdg_data_home_and_names_the_library(
     other = tmp_path / "elsewhere" / "My Library"
     other.mkdir(parents=True)
     assert StateStore(other).path != store.path
-    assert library_file_name(Path("/x/Ünïcode Stuff!")).startswith("unicode-stuff-")
+    assert library_file_name(Path("/x/Ünïcode Stuff!"), ".json").startswith("unicode-stuff-")
 
     store.toggle_bookmark(art("a.md"))
     data = on_disk(store)

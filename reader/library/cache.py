@@ -37,7 +37,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import re
 import sqlite3
 import stat as stat_module
 import sys
@@ -51,10 +50,12 @@ from operator import attrgetter, truediv
 from pathlib import Path
 from typing import Any
 
+from reader import paths
 from reader.library.index import Library, gc_paused
 from reader.library.model import Article, Problem
 from reader.library.private import private_file
 from reader.library.scan import OUTSIDE, FileEntry, ScanReport, outside_library, read_file, walk
+from reader.library.sqlite import delete_database, is_busy, same_stamp, transaction
 
 SCHEMA_VERSION = 1
 """Bumped whenever the table layout changes; stored in ``PRAGMA user_version``."""
@@ -115,7 +116,6 @@ _SELECT_ARTICLES = (
     f" FROM files WHERE ok = 1 AND {_SAFE}"
 )
 _SELECT_PROBLEMS = f"SELECT path, problems FROM files WHERE problems != '' AND {_SAFE}"
-_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 class CacheUnusable(Exception):
@@ -129,18 +129,12 @@ class CacheLocked(Exception):
 # -- where ----------------------------------------------------------------------------------
 
 
-def _resolve(root: Path | str) -> Path:
-    return Path(os.path.abspath(Path(root).expanduser()))
+_resolve = paths.library_root
 
 
 def cache_path(root: Path | str) -> Path:
-    """``<cache dir>/indexes/<folder name>-<hash of the absolute path>.sqlite``."""
-    from reader.config import cache_dir
-
-    root_path = _resolve(root)
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", root_path.name).strip("-.")[:40] or "library"
-    digest = hashlib.sha256(os.fsencode(root_path)).hexdigest()[:16]
-    return cache_dir() / "indexes" / f"{slug}-{digest}.sqlite"
+    """``<cache dir>/indexes/<slug>-<hash>.sqlite`` (see :mod:`reader.paths`)."""
+    return paths.cache_file(root, "indexes")
 
 
 _PARSER_VERSION: str | None = None
@@ -169,19 +163,6 @@ def parser_version() -> str:
 # -- connections ----------------------------------------------------------------------------
 
 
-def _is_busy(error: sqlite3.Error) -> bool:
-    code = getattr(error, "sqlite_errorcode", None)
-    if code is not None:
-        return (code & 0xFF) in _BUSY
-    return "locked" in str(error) or "busy" in str(error)
-
-
-def _delete(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(OSError):
-            os.unlink(f"{path}{suffix}")
-
-
 def _connect(path: Path) -> sqlite3.Connection:
     # timeout: a commit takes milliseconds; never wait for another process longer than that.
     private_file(path)  # it holds every title and link of the library: 0600 in a 0700 folder
@@ -204,19 +185,13 @@ def _check(conn: sqlite3.Connection, root: Path) -> None:
 def _create(conn: sqlite3.Connection, root: Path) -> None:
     """Make the tables in one transaction: a half-made cache is never taken for a valid one."""
     conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         for statement in _SCHEMA:
             conn.execute(statement)
         conn.executemany(
             "INSERT INTO meta (key, value) VALUES (?, ?)",
             [("root", str(root)), ("parser", parser_version()), ("created", str(time.time()))],
         )
-        conn.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-        raise
 
 
 def _open(path: Path, root: Path, *, create: bool) -> sqlite3.Connection:
@@ -239,11 +214,11 @@ def _open(path: Path, root: Path, *, create: bool) -> sqlite3.Connection:
         except (sqlite3.Error, CacheUnusable) as error:
             if conn is not None:
                 conn.close()
-            if isinstance(error, sqlite3.Error) and _is_busy(error):
+            if isinstance(error, sqlite3.Error) and is_busy(error):
                 raise CacheLocked(str(error)) from error
             if not create or attempt == 2:
                 raise CacheUnusable(str(error)) from error
-            _delete(path)
+            delete_database(path)
         except OSError as error:  # the cache folder cannot be made
             if conn is not None:
                 conn.close()
@@ -359,8 +334,7 @@ class _Store:
             return
         conn = self.conn
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with transaction(conn):
                 conn.executemany("DELETE FROM files WHERE path = ?", removed)
                 try:
                     conn.executemany(_INSERT, rows)
@@ -373,11 +347,6 @@ class _Store:
                 if self.has_snapshot:  # it no longer matches the rows
                     conn.execute("DELETE FROM snapshot")
                     self.has_snapshot = False
-                conn.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-                raise
         except sqlite3.Error:
             self.close()
 
@@ -389,18 +358,12 @@ class _Store:
         parts = _snapshot_of(library) or []
         conn = self.conn
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with transaction(conn):
                 conn.execute("DELETE FROM snapshot")
                 conn.executemany("INSERT INTO snapshot (name, data) VALUES (?, ?)", parts)
                 # The walk's findings, for a warm start from the rows when there is no snapshot.
                 conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('scan', ?)", (_encode_scan(report),))
-                conn.execute("COMMIT")
-                self.has_snapshot = bool(parts)
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-                raise
+            self.has_snapshot = bool(parts)
         except (sqlite3.Error, UnicodeEncodeError):
             self.close()
 
@@ -769,7 +732,7 @@ def load_cached(root: Path | str) -> Library | None:
     except CacheLocked:
         return None
     except CacheUnusable:
-        _delete(path)
+        delete_database(path)
         return None
     except Exception:  # platformdirs found no home, or the like: no cache, no crash
         return None
@@ -789,7 +752,7 @@ def load_cached(root: Path | str) -> Library | None:
             problems = report.problems + _problems_from_rows(conn.execute(f"{_SELECT_PROBLEMS} ORDER BY path"))
             return Library(root_path, articles, problems, report.skipped_dirs)
     except sqlite3.Error as error:
-        corrupt = not _is_busy(error)
+        corrupt = not is_busy(error)
         return None
     except (TypeError, ValueError, IndexError, KeyError, AttributeError, UnicodeDecodeError):
         corrupt = True
@@ -797,7 +760,7 @@ def load_cached(root: Path | str) -> Library | None:
     finally:
         conn.close()
         if corrupt:
-            _delete(path)
+            delete_database(path)
 
 
 def refresh(
@@ -854,7 +817,7 @@ def load(
 def clear(root: Path | str) -> None:
     """Delete a library's cache (reader never needs to; tests and users might)."""
     path = cache_path(root)
-    _delete(path)
+    delete_database(path)
     with contextlib.suppress(OSError):
         os.unlink(f"{path}.lock")
 
@@ -863,8 +826,7 @@ def clear(root: Path | str) -> None:
 
 
 def _close_enough(article: Article, entry: FileEntry) -> bool:
-    # Article.mtime is a float: equal to the nanosecond stamp within a microsecond.
-    return article.size == entry.size and abs(article.mtime - entry.mtime_ns / 1e9) < 1e-6
+    return same_stamp(article.size, article.mtime, entry.size, entry.mtime_ns / 1e9)
 
 
 class _State:

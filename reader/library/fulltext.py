@@ -45,8 +45,6 @@ How it fits together::
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
 import re
 import sqlite3
 import threading
@@ -58,8 +56,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader import paths
 from reader.library.private import private_file
 from reader.library.query import Term
+from reader.library.sqlite import delete_database, is_busy, same_stamp, transaction
 
 if TYPE_CHECKING:
     from reader.library.index import Library
@@ -137,13 +137,8 @@ def fts5_available() -> bool:
 
 
 def index_path(root: Path | str) -> Path:
-    """Where the full-text index of the library at ``root`` lives."""
-    from reader.config import cache_dir
-
-    root_path = Path(os.path.abspath(Path(root).expanduser()))
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", root_path.name).strip("-.")[:40] or "library"
-    digest = hashlib.sha256(os.fsencode(root_path)).hexdigest()[:16]
-    return cache_dir() / "fulltext" / f"{slug}-{digest}.sqlite"
+    """Where the full-text index of the library at ``root`` lives (see :mod:`reader.paths`)."""
+    return paths.cache_file(root, "fulltext")
 
 
 @dataclass(slots=True)
@@ -205,7 +200,7 @@ class FullTextIndex:
     def __init__(self, path: Path | str = ":memory:", *, root: Path | str | None = None) -> None:
         self.memory = str(path) == ":memory:"
         self.path = None if self.memory else Path(path)
-        self.root = str(Path(root).expanduser().resolve()) if root is not None else ""
+        self.root = str(paths.library_root(root)) if root is not None else ""
         self.available = fts5_available()
         self.notice: str | None = None
         """A one-line explanation when the index had to be rebuilt or fell back to memory."""
@@ -240,7 +235,7 @@ class FullTextIndex:
                     self._check_schema(conn)
                 return
             except (sqlite3.DatabaseError, FullTextError) as error:
-                if _is_busy(error):
+                if is_busy(error):
                     # Another reader is creating or rebuilding it: use it as it is, don't wait.
                     self.notice = "full-text index is busy in another reader; using it as is"
                     return
@@ -265,9 +260,7 @@ class FullTextIndex:
         self._closed = False
         self._conns = _Connections()
         assert self.path is not None
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            with contextlib.suppress(OSError):
-                os.unlink(f"{self.path}{suffix}")
+        delete_database(self.path)
 
     def _open(self) -> _Connection:
         if self.memory:
@@ -340,10 +333,8 @@ class FullTextIndex:
     def _create(self, conn: sqlite3.Connection) -> bool:
         """Create the tables in an empty database; False if someone else did first."""
         columns = ", ".join(COLUMNS)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                conn.execute("ROLLBACK")
                 return False
             conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             # AUTOINCREMENT: an id is never reused, so a stale row → article map can only miss.
@@ -356,11 +347,6 @@ class FullTextIndex:
                 "INSERT INTO meta VALUES (?, ?)", [("root", self.root), ("tokenizer", TOKENIZER), ("dead", "0")]
             )
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            raise
         return True
 
     # -- syncing --------------------------------------------------------------------------
@@ -381,8 +367,8 @@ class FullTextIndex:
         try:
             self._sync(library, progress, report)
         except (sqlite3.Error, FullTextError) as error:
-            report.error = "full-text index is in use by another reader" if _is_busy(error) else str(error)
-            if not _is_busy(error):
+            report.error = "full-text index is in use by another reader" if is_busy(error) else str(error)
+            if not is_busy(error):
                 self._needs_reset = True
         except Exception as error:  # a parser bug must not kill the app's worker thread
             report.error = f"full-text sync stopped: {type(error).__name__}: {error}"
@@ -440,58 +426,37 @@ class FullTextIndex:
         report.removed = len(gone)
 
     def _write(self, rows: Sequence[tuple[str, int, float, tuple[str, ...]]]) -> None:
-        with self._connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                replaced = 0
-                for path, size, mtime, values in rows:
-                    # Any row for this path (another reader may have indexed it meanwhile) dies.
-                    key = _key(path)
-                    replaced += conn.execute("DELETE FROM files WHERE path = ?", (key,)).rowcount
-                    rowid = conn.execute(
-                        "INSERT INTO files (path, size, mtime) VALUES (?, ?, ?)", (key, size, mtime)
-                    ).lastrowid
-                    conn.execute(
-                        f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)", (rowid, *values)
-                    )
-                if replaced:
-                    conn.execute("UPDATE meta SET value = value + ? WHERE key = 'dead'", (replaced,))
-                conn.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-                raise
+        with self._connection() as conn, transaction(conn):
+            replaced = 0
+            for path, size, mtime, values in rows:
+                # Any row for this path (another reader may have indexed it meanwhile) dies.
+                key = _key(path)
+                replaced += conn.execute("DELETE FROM files WHERE path = ?", (key,)).rowcount
+                rowid = conn.execute(
+                    "INSERT INTO files (path, size, mtime) VALUES (?, ?, ?)", (key, size, mtime)
+                ).lastrowid
+                conn.execute(
+                    f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)", (rowid, *values)
+                )
+            if replaced:
+                conn.execute("UPDATE meta SET value = value + ? WHERE key = 'dead'", (replaced,))
 
     def _remove(self, paths: Sequence[str]) -> None:
-        with self._connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                removed = 0
-                for path in paths:
-                    removed += conn.execute("DELETE FROM files WHERE path = ?", (_key(path),)).rowcount
-                conn.execute("UPDATE meta SET value = value + ? WHERE key = 'dead'", (removed,))
-                conn.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-                raise
+        with self._connection() as conn, transaction(conn):
+            removed = 0
+            for path in paths:
+                removed += conn.execute("DELETE FROM files WHERE path = ?", (_key(path),)).rowcount
+            conn.execute("UPDATE meta SET value = value + ? WHERE key = 'dead'", (removed,))
 
     def _reset(self) -> None:
         """Empty the index (keeping the file): the next writes re-index everything."""
         try:
-            with self._connection() as conn:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    conn.execute("DELETE FROM files")
-                    conn.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
-                    conn.execute("UPDATE meta SET value = '0' WHERE key = 'dead'")
-                    conn.execute("COMMIT")
-                except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                    raise
+            with self._connection() as conn, transaction(conn):
+                conn.execute("DELETE FROM files")
+                conn.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
+                conn.execute("UPDATE meta SET value = '0' WHERE key = 'dead'")
         except sqlite3.DatabaseError as error:
-            if _is_busy(error) or self.path is None:
+            if is_busy(error) or self.path is None:
                 raise
             # Too broken to empty in place: start a new file.
             self._discard_file()
@@ -534,7 +499,7 @@ class FullTextIndex:
         try:
             out = self._query(snapshot.rows, expression)
         except (sqlite3.Error, FullTextError) as error:
-            if not _is_busy(error) and not self._closed:
+            if not is_busy(error) and not self._closed:
                 self._needs_reset = True
             return None
         if snapshot.pending:
@@ -593,7 +558,7 @@ class FullTextIndex:
             with self._connection() as conn:
                 files = conn.execute("SELECT id, path, size, mtime FROM files").fetchall()
         except (sqlite3.Error, FullTextError) as error:
-            if not _is_busy(error) and not self._closed:
+            if not is_busy(error) and not self._closed:
                 self._needs_reset = True
             return None
         by_path = library.by_path
@@ -654,14 +619,8 @@ def _path_of(key: str) -> str:
 
 
 def _same_stamp(article: Article, size: int, mtime: float) -> bool:
-    """Whether the indexed stamp is still the article's (mtimes compared to the microsecond,
-    as the metadata cache does: a float round trip must not look like an edit)."""
-    return article.size == size and abs(article.mtime - mtime) < 1e-6
-
-
-def _is_busy(error: BaseException) -> bool:
-    text = str(error).lower()
-    return isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+    """Whether the indexed stamp is still the article's (the metadata cache's rule)."""
+    return same_stamp(article.size, article.mtime, size, mtime)
 
 
 def open_index(root: Path | str, *, use_cache: bool = True) -> FullTextIndex:

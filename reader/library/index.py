@@ -25,6 +25,7 @@ from reader.library.model import Article, Problem
 from reader.library.query import And, DateRange, Node, Not, Or, Query, Term, parse_query
 from reader.library.scan import FileEntry, ScanReport, read_file, walk
 from reader.library.tags import split_facet, tag_key
+from reader.paths import library_root
 
 SORTS = ("date", "title", "source")
 """The orders the article list cycles through."""
@@ -317,7 +318,7 @@ class Library:
         progress: Callable[[int, int], None] | None = None,
     ) -> Library:
         """Scan and parse a folder (no cache). Problems are collected, never raised."""
-        root_path = Path(root).expanduser().resolve()
+        root_path = library_root(root)
         entries, report = walk(root_path)
         return cls.from_entries(root_path, entries, report, progress=progress)
 

@@ -32,6 +32,7 @@ from typing import Any
 
 from reader.library.index import Library
 from reader.library.scan import EXTENSIONS, outside_library, walk
+from reader.paths import library_root
 
 DEBOUNCE_MS = 300
 """Changes are gathered for up to this long before a batch is yielded (an editor's save is
@@ -84,7 +85,7 @@ def translate(root: Path | str, events: Iterable[tuple[Any, str]]) -> Changes:
     path in one batch, and the file simply counts as changed. Folders that appear are walked;
     folders that vanish are reported as deleted prefixes.
     """
-    root_str = os.path.abspath(root)
+    root_str = str(library_root(root))
     real_root = os.path.realpath(root_str)
     changed: set[str] = set()
     deleted: set[str] = set()
@@ -150,7 +151,7 @@ def watch(
     import watchfiles
 
     stop = stop_event if stop_event is not None else threading.Event()
-    root_path = Path(os.path.abspath(Path(root).expanduser()))
+    root_path = library_root(root)
     polling = force_polling
     present = True
     while not stop.is_set():

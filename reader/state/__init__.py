@@ -11,7 +11,6 @@ from reader.state.store import (
     ReadingEntry,
     StateError,
     StateStore,
-    library_file_name,
 )
 
 __all__ = [
@@ -21,5 +20,4 @@ __all__ = [
     "ReadingEntry",
     "StateError",
     "StateStore",
-    "library_file_name",
 ]

@@ -22,12 +22,10 @@ Why it is built this way:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import re
 import secrets
 import threading
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -36,6 +34,7 @@ from typing import Any, Literal, TypeVar
 
 import platformdirs
 
+from reader import paths
 from reader.library import safe_json
 from reader.library.model import Article
 from reader.state.highlights import Highlight
@@ -130,18 +129,6 @@ def _reason(exc: OSError) -> str:
 
 
 # --------------------------------------------------------------------------- file format
-
-
-def library_file_name(library_root: Path) -> str:
-    """``<slug>-<short hash>.json``: readable for humans, unique per absolute library path.
-
-    The slug alone would collide for two libraries both called ``articles``; the hash alone
-    would leave a user browsing the data folder guessing which file is which.
-    """
-    ascii_name = unicodedata.normalize("NFKD", library_root.name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-") or "library"
-    digest = hashlib.sha256(str(library_root).encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    return f"{slug}-{digest}.json"
 
 
 def _text(obj: dict[str, Any], key: str, where: str, *, required: bool = True) -> str:
@@ -309,9 +296,9 @@ class StateStore:
     """
 
     def __init__(self, library_root: Path | str, data_dir: Path | str | None = None) -> None:
-        self.library_root: Path = Path(library_root).expanduser().resolve()
+        self.library_root: Path = paths.library_root(library_root)
         base = Path(data_dir) if data_dir is not None else platformdirs.user_data_path("reader")
-        self.path: Path = base / "libraries" / library_file_name(self.library_root)
+        self.path: Path = paths.state_file(self.library_root, base)
         self.notices: list[str] = []
         """Human-readable problems met with the file (for the UI to show once)."""
         self.status = ""
