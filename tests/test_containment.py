@@ -69,7 +69,7 @@ def test_translate_never_walks_a_folder_link_out_of_the_library(setup: tuple[Pat
     root, outside = setup
     os.symlink(outside, root / "elsewhere")
     changes = translate(root, [(None, str(root / "elsewhere"))])
-    assert changes.changed == {"elsewhere"}  # refused by cache.update, not walked
+    assert changes.changed == {"elsewhere"}  # refused by cache.update_paths, not walked
     library = apply(root, cache.refresh(root), changes)
     assert not any(path.startswith("elsewhere/") for path in library.by_path)
 

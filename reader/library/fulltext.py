@@ -159,7 +159,7 @@ class SyncReport:
 
 
 @dataclass(slots=True)
-class _Snapshot:
+class RowMap:
     """One library snapshot's view of the index: FTS row → article id, and what is not covered."""
 
     generation: int
@@ -548,10 +548,9 @@ class FullTextIndex:
             return dict.fromkeys(library.match_text(term), 0.0)
         return found
 
-    def _snapshot(self, library: Library) -> _Snapshot | None:
-        state = library.extras
-        snapshot = state.get("fulltext")
-        if isinstance(snapshot, _Snapshot) and snapshot.generation == self._generation:
+    def _snapshot(self, library: Library) -> RowMap | None:
+        snapshot = library.memo.full_text_rows
+        if snapshot is not None and snapshot.generation == self._generation:
             return snapshot
         generation = self._generation
         try:
@@ -576,8 +575,8 @@ class FullTextIndex:
         if covered < len(articles):
             seen = set(rows)
             pending = [i for i in range(len(articles)) if i not in seen]
-        snapshot = _Snapshot(generation, rows, pending)
-        state["fulltext"] = snapshot
+        snapshot = RowMap(generation, rows, pending)
+        library.memo.full_text_rows = snapshot
         return snapshot
 
     def __repr__(self) -> str:

@@ -19,13 +19,16 @@ from dataclasses import dataclass, field, replace
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
-from typing import Protocol, overload
+from typing import TYPE_CHECKING, Protocol, overload
 
 from reader.library.model import Article, Problem
 from reader.library.query import And, DateRange, Node, Not, Or, Query, Term, parse_query
 from reader.library.scan import FileEntry, ScanReport, read_file, walk
 from reader.library.tags import split_facet, tag_key
 from reader.paths import library_root
+
+if TYPE_CHECKING:
+    from reader.library.fulltext import RowMap
 
 SORTS = ("date", "title", "source")
 """The orders the article list cycles through."""
@@ -114,6 +117,21 @@ class TagCount:
     count: int
 
 
+@dataclass(slots=True)
+class SnapshotMemo:
+    """Per-snapshot results of other modules, one typed slot each, dropped with the snapshot.
+
+    A new snapshot (a reload, live changes) starts empty, so nothing here can go stale.
+    """
+
+    token_lines: list[str] | None = None
+    """Each article's metadata as `` tok tok tok `` (:meth:`Library.match_text`)."""
+    full_text_rows: RowMap | None = None
+    """The full-text index's row → article map for this snapshot (:mod:`reader.library.fulltext`)."""
+    months: list[int] | None = None
+    """Each article's month number (:func:`reader.library.timeline.month_numbers`)."""
+
+
 class TextSearch(Protocol):
     """A full-text index (:class:`reader.library.fulltext.FullTextIndex`) a library searches through.
 
@@ -173,11 +191,11 @@ class Library:
     articles: list[Article]
     problems: list[Problem] = field(default_factory=list)
     skipped_dirs: list[str] = field(default_factory=list)
-    full_text: TextSearch | Callable[[str], set[int] | None] | None = None
-    """Optional full-text search over bodies too: a :class:`TextSearch` (``FullTextIndex.attach``
-    sets it; ranks results), or a plain callable word → extra ids (``None`` if unavailable)."""
-    extras: dict[str, object] = field(init=False, default_factory=dict, repr=False, compare=False)
-    """Per-snapshot caches of helpers outside this class (full-text row map, timeline months)."""
+    full_text: TextSearch | None = None
+    """Full-text search over bodies too, with ranking (``FullTextIndex.attach`` sets it); without
+    it, words match the metadata in memory."""
+    memo: SnapshotMemo = field(init=False, default_factory=lambda: SnapshotMemo(), repr=False, compare=False)
+    """What helpers outside this class work out once per snapshot (see :class:`SnapshotMemo`)."""
 
     by_path: dict[str, int] = field(init=False)
     tag_names: list[str] = field(init=False)
@@ -344,15 +362,20 @@ class Library:
                 progress(n, total)
         return cls(root, articles, problems, report.skipped_dirs)
 
-    def with_changes(self, changed: Iterable[Article], removed: Iterable[str]) -> Library:
-        """A new snapshot with some articles added or replaced and some paths removed."""
+    def with_changes(
+        self, changed: Iterable[Article], removed: Iterable[str], problems: list[Problem] | None = None
+    ) -> Library:
+        """A new snapshot with some articles added or replaced, some paths removed, and (when
+        given) a new list of problems; the full-text index stays attached. In memory only:
+        :func:`reader.library.cache.update_paths` re-reads files and calls this."""
         current = {a.path: a for a in self.articles}
         for path in removed:
             current.pop(path, None)
         for article in changed:
             current[article.path] = replace(article, body="") if article.body else article
         articles = [current[path] for path in sorted(current)]
-        return Library(self.root, articles, self.problems, self.skipped_dirs, self.full_text)
+        kept = self.problems if problems is None else problems
+        return Library(self.root, articles, kept, self.skipped_dirs, self.full_text)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -512,20 +535,14 @@ class Library:
             return {i for i, value in enumerate(self._folded_field(kind)) if needle in value}
         if not _WORD_TOKEN.search(value):
             return self._all()  # "&", "-", "*": nothing to look for, so no reason to hide anything
-        scorer = getattr(self.full_text, "scores", None)
-        if scorer is not None:
+        if self.full_text is not None:
             scores = context.scores.get(term)
             if scores is None:
-                scores = scorer(self, term)
+                scores = self.full_text.scores(self, term)
             if scores is not None:
                 context.scores[term] = scores
                 return set(scores)
-        result = self.match_text(term)
-        if self.full_text is not None and scorer is None:
-            body_hits = self.full_text(value)  # type: ignore[operator]
-            if body_hits:
-                result |= body_hits
-        return result
+        return self.match_text(term)
 
     def match_text(self, term: Term, ids: Iterable[int] | None = None) -> set[int]:
         """Articles (of ``ids``; default all) whose metadata holds a word or phrase, in memory.
@@ -545,8 +562,8 @@ class Library:
         needle = " " + " ".join(parts) + (" " if whole else "")
         if ids is None:
             return {i for i, line in enumerate(self._token_lines()) if needle in line}
-        lines = self.extras.get("match_text.lines")
-        if isinstance(lines, list):
+        lines = self.memo.token_lines
+        if lines is not None:
             return {i for i in ids if needle in lines[i]}
         # A few articles (those the full-text index has not reached yet): no need to build
         # the lines of all of them.
@@ -555,10 +572,9 @@ class Library:
 
     def _token_lines(self) -> list[str]:
         """Each article's metadata as `` tok tok tok `` (folded tokens), built on first use."""
-        lines = self.extras.get("match_text.lines")
-        if not isinstance(lines, list):
-            lines = _token_lines_of(self._haystack_texts())
-            self.extras["match_text.lines"] = lines
+        lines = self.memo.token_lines
+        if lines is None:
+            lines = self.memo.token_lines = _token_lines_of(self._haystack_texts())
         return lines
 
     # -- tags -----------------------------------------------------------------------------

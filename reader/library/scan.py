@@ -103,7 +103,7 @@ OUTSIDE = "symbolic link points outside the library"
 def outside_library(real_root: str, path: str) -> bool:
     """Whether ``path``, links resolved, lies outside the library whose real path is ``real_root``.
 
-    The one containment rule: the startup walk and live reload (``cache.update``) both ask it,
+    The one containment rule: the startup walk and live reload (``cache.update_paths``) both ask it,
     so ``ln -s /etc/passwd lib/x.md`` is refused whether it was there at launch or appeared later.
     """
     target = os.path.realpath(path)

@@ -99,7 +99,7 @@ def translate(root: Path | str, events: Iterable[tuple[Any, str]]) -> Changes:
             continue
         if os.path.lexists(path) and outside_library(real_root, path):
             if _is_markdown(rel) or os.path.isdir(path):
-                changed.add(rel)  # never walked or read: cache.update refuses it, as the walk does
+                changed.add(rel)  # never walked or read: cache.update_paths refuses it, as the walk does
             continue
         if os.path.isfile(path):
             if _is_markdown(rel):
@@ -218,7 +218,7 @@ def apply_changes(
     changed = set(changed_paths)
     if len(changed) >= cache.PARALLEL_MIN_FILES:
         return cache.refresh(root, library)
-    return cache.update(root, library, changed, deleted_paths)
+    return cache.update_paths(root, library, changed, deleted_paths)
 
 
 def apply(root: Path | str, library: Library | None, changes: Changes) -> Library:
