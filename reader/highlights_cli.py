@@ -12,12 +12,10 @@ printed, JSON included (JSON escapes C0 controls but not DEL or the C1 range).
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.cli import UsageError, _state, load_library, print_json, resolve_library
+from reader.cli import export_arguments, load_library, open_state, print_json, resolve_library, write_export
 from reader.library.parse import make_inert
 
 if TYPE_CHECKING:
@@ -144,15 +142,10 @@ def _plain(rows: Sequence[dict[str, object]]) -> None:
 
 def cmd_highlights(argv: Sequence[str]) -> int:
     args = _parser().parse_args(argv)
-    words = list(args.args)
-    export = bool(words) and words[0] == "export"
-    if export:
-        words.pop(0)
-    if len(words) > 1:
-        raise UsageError("reader highlights: too many arguments (expected [export] [PATH])")
-    root = resolve_library(words[0] if words else None)
-    library = load_library(root, use_cache=not args.no_cache)
-    store = _state(root)
+    export, path = export_arguments("highlights", args.args)
+    root = resolve_library(path)
+    _engine, library = load_library(root, use_cache=not args.no_cache)
+    store = open_state(root)
     rows = highlight_rows(store, library)
     if export:
         if args.format == "json":
@@ -164,12 +157,7 @@ def cmd_highlights(argv: Sequence[str]) -> int:
             text = dumps(payload, indent=2) + "\n"
         else:
             text = make_inert(markdown(rows, root.name or str(root)))
-        if args.output:
-            from reader.fsutil import atomic_write_text
-
-            atomic_write_text(Path(args.output), text)
-        else:
-            sys.stdout.write(text)
+        write_export(text, args.output)
         return 0
     if args.json:
         print_json(rows)

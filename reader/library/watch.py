@@ -1,8 +1,8 @@
 """Live reload: notice files added, edited, moved or deleted in the library while reader runs.
 
 No Textual here: :func:`watch` is a blocking iterator meant for a worker thread, stopped with
-a ``threading.Event``; :func:`apply_changes` turns one batch of changes into a new library
-snapshot, re-parsing only the files that changed (and updating the index cache).
+a ``threading.Event``; :func:`reader.library.engine.apply_changes` turns one batch into a new
+library snapshot, re-parsing only the files that changed (and updating the index cache).
 
 Sketch of the UI side (a Textual thread worker)::
 
@@ -10,15 +10,15 @@ Sketch of the UI side (a Textual thread worker)::
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_library(self) -> None:
-        for changes in watch(self.root, stop_event=stop):
-            library = apply(self.root, self.library, changes)
+        for changes in self.engine.watch(stop):
+            library = self.engine.apply(self.library, changes)
             if library is not self.library:
                 self.call_from_thread(self.set_library, library)
 
 Folder events are expanded here: a folder moved into the library yields its Markdown files,
-a folder deleted or moved away yields its path in ``deleted`` (and :func:`apply_changes`
-drops everything below it). When the library folder itself disappears (or comes back), the
-batch says ``rescan`` and :func:`apply` runs a full :func:`reader.library.cache.refresh`.
+a folder deleted or moved away yields its path in ``deleted`` (and everything below it is
+dropped). When the library folder itself disappears (or comes back), the batch says
+``rescan``: only a full :func:`reader.library.cache.refresh` can follow.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.library.index import Library
 from reader.library.scan import EXTENSIONS, outside_library, walk
 from reader.paths import library_root
 
@@ -203,31 +202,4 @@ def watch(
                 yield Changes(rescan=True)  # changes may have been missed meanwhile
 
 
-def apply_changes(
-    root: Path | str, library: Library, changed_paths: Iterable[str], deleted_paths: Iterable[str]
-) -> Library:
-    """The library with just these files re-parsed (``changed``) or dropped (``deleted``).
-
-    A deleted folder drops everything below it; a "changed" path that no longer exists counts
-    as deleted. The index cache is updated too (unless another process is writing it).
-    Returns ``library`` itself when nothing changed. A batch of thousands of files (a
-    ``git checkout``) takes the full refresh path instead, which parses in parallel.
-    """
-    from reader.library import cache
-
-    changed = set(changed_paths)
-    if len(changed) >= cache.PARALLEL_MIN_FILES:
-        return cache.refresh(root, library)
-    return cache.update_paths(root, library, changed, deleted_paths)
-
-
-def apply(root: Path | str, library: Library | None, changes: Changes) -> Library:
-    """Bring ``library`` up to date with one :class:`Changes` batch (a full refresh if needed)."""
-    from reader.library import cache
-
-    if library is None or changes.rescan:
-        return cache.refresh(root, library)
-    return apply_changes(root, library, changes.changed, changes.deleted)
-
-
-__all__ = ["DEBOUNCE_MS", "Changes", "apply", "apply_changes", "translate", "watch"]
+__all__ = ["DEBOUNCE_MS", "Changes", "translate", "watch"]

@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 
 from reader.config import Config, load_config, load_settings, save_setting
 from reader.library import cache
+from reader.library.engine import apply_changes
 from reader.library.fulltext import FullTextIndex, open_index
 from reader.library.index import SORTS, Library
 from reader.library.links import describe as describe_link
@@ -37,7 +38,6 @@ from reader.library.query import parse_query
 from reader.library.related import related
 from reader.library.tagtree import TagNode, excluded_tags, sidebar_tree, tag_term
 from reader.library.timeline import sparkline, timeline
-from reader.library.watch import apply as apply_changes
 from reader.library.watch import watch
 from reader.resources import resource_dir
 from reader.state import StateStore
