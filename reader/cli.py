@@ -18,8 +18,8 @@ from reader import __version__
 
 if TYPE_CHECKING:
     from reader.library.engine import Engine
-    from reader.library.index import Library
     from reader.library.query import Node, Query
+    from reader.library.snapshot import Library
     from reader.state import StateStore
 
 SUBCOMMANDS = ("list", "tags", "bookmarks", "highlights", "show")

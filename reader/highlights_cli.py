@@ -19,7 +19,7 @@ from reader.cli import export_arguments, load_library, open_state, print_json, r
 from reader.library.parse import make_inert
 
 if TYPE_CHECKING:
-    from reader.library.index import Library
+    from reader.library.snapshot import Library
     from reader.state import StateStore
 
 PRESENT, GONE_STATUS, MISSING = "present", "gone", "missing"

@@ -25,8 +25,8 @@ from reader.library.parse import make_inert
 from reader.paths import library_root
 
 if TYPE_CHECKING:
-    from reader.library.index import Library
     from reader.library.model import Article
+    from reader.library.snapshot import Library
     from reader.ui.markdown_render import RenderedDoc
 
 

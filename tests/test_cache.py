@@ -15,9 +15,9 @@ import pytest
 
 from reader.library import cache
 from reader.library.cache import pool, schema
-from reader.library.index import Library
 from reader.library.model import Article
 from reader.library.scan import walk
+from reader.library.snapshot import Library
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 

@@ -12,9 +12,9 @@ import pytest
 
 from reader.library import cache
 from reader.library.cache import codec, pool
-from reader.library.index import Library
 from reader.library.model import Article
 from reader.library.scan import FileEntry, walk
+from reader.library.snapshot import Library
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 NOT_STORED = {"body"}

@@ -11,7 +11,7 @@ from reader.library import cache
 from reader.library.cache import pool
 from reader.library.engine import Engine, Marks, apply_changes
 from reader.library.fulltext import SyncReport
-from reader.library.index import Library
+from reader.library.snapshot import Library
 from reader.library.watch import Changes
 from reader.state import StateStore
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from reader.library import cache, scan
-from reader.library.index import Library
 from reader.library.parse import parse_text
 from reader.library.scan import FileEntry, read_file, walk
+from reader.library.snapshot import Library
 from reader.library.watch import Changes, translate
 from reader.ui.screens import problem_count, problem_lines, reload_failed_message
 

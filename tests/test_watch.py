@@ -16,7 +16,7 @@ import pytest
 
 from reader.library import cache
 from reader.library.engine import apply_changes
-from reader.library.index import Library
+from reader.library.snapshot import Library
 from reader.library.watch import Changes, translate, watch
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"

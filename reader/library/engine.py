@@ -30,9 +30,10 @@ from typing import Protocol
 from reader import paths
 from reader.library import cache
 from reader.library.fulltext import FullTextIndex, SyncReport, open_index
-from reader.library.index import Library, SearchResult
 from reader.library.model import Article
 from reader.library.query import Query
+from reader.library.search import SearchResult
+from reader.library.snapshot import Library
 from reader.library.watch import Changes, watch
 
 ProgressCallback = Callable[[int, int], None]

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from reader.library.index import Library, TagCount
 from reader.library.query import quote_value
+from reader.library.snapshot import Library, TagCount
 from reader.library.tags import split_facet, tag_path
 
 FLAT_GROUP = "Tags"

@@ -29,13 +29,14 @@ from reader.config import Config, load_config, load_settings, save_setting
 from reader.library import cache
 from reader.library.engine import apply_changes
 from reader.library.fulltext import FullTextIndex, open_index
-from reader.library.index import SORTS, Library
 from reader.library.links import describe as describe_link
 from reader.library.links import refusal as link_refusal
 from reader.library.model import Article
+from reader.library.orders import SORTS
 from reader.library.parse import make_inert
 from reader.library.query import parse_query
 from reader.library.related import related
+from reader.library.snapshot import Library
 from reader.library.tagtree import TagNode, excluded_tags, sidebar_tree, tag_term
 from reader.library.timeline import sparkline, timeline
 from reader.library.watch import watch

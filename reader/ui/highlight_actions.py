@@ -19,8 +19,8 @@ from reader.ui.passages import body_blocks, passage_span
 if TYPE_CHECKING:
     from textual.app import App
 
-    from reader.library.index import Library
     from reader.library.model import Article
+    from reader.library.snapshot import Library
     from reader.state import StateStore
 
     _Base = App[int]

@@ -28,9 +28,9 @@ from operator import attrgetter, truediv
 from pathlib import Path
 from typing import Any
 
-from reader.library.index import Library
 from reader.library.model import Article, Problem
 from reader.library.scan import ScanReport
+from reader.library.snapshot import Library
 
 TAG_SEP = "\x1f"
 """Joins an article's tags in the ``files`` table (a control character no cleaned tag has)."""

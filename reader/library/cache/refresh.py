@@ -23,9 +23,10 @@ from reader import paths
 from reader.library.cache import codec, pool
 from reader.library.cache.schema import SELECT_ROWS, CacheLocked, CacheUnusable, open_database
 from reader.library.cache.writer import CacheWriter
-from reader.library.index import Library, gc_paused
 from reader.library.model import Article, Problem
+from reader.library.orders import gc_paused
 from reader.library.scan import OUTSIDE, FileEntry, ScanReport, outside_library, walk
+from reader.library.snapshot import Library
 from reader.library.sqlite import delete_database, is_busy, same_stamp
 
 ProgressCallback = Callable[[int, int], None]

@@ -17,9 +17,9 @@ from typing import Any
 from reader.library.cache import codec
 from reader.library.cache.lock import WriteLock
 from reader.library.cache.schema import INSERT, SELECT_ROWS, SELECT_STAMPS, CacheLocked, CacheUnusable, open_database
-from reader.library.index import Library
 from reader.library.model import Article, Problem
 from reader.library.scan import ScanReport
+from reader.library.snapshot import Library
 from reader.library.sqlite import transaction
 
 WRITE_EVERY = 2048
