@@ -75,9 +75,9 @@ def highlight_rows(store: StateStore, library: Library) -> list[dict[str, object
 
 
 def _md(text: str) -> str:
-    from reader.state.store import _md_escape
+    from reader.state.export import md_escape
 
-    return _md_escape(text)
+    return md_escape(text)
 
 
 def markdown(rows: Sequence[dict[str, object]], library_name: str) -> str:
@@ -149,9 +149,9 @@ def cmd_highlights(argv: Sequence[str]) -> int:
     rows = highlight_rows(store, library)
     if export:
         if args.format == "json":
-            from reader.state.store import _now_iso
+            from reader.state.document import now_iso
 
-            payload = {"library": make_inert(str(root)), "exported": _now_iso(), "highlights": rows}
+            payload = {"library": make_inert(str(root)), "exported": now_iso(), "highlights": rows}
             from reader.library.safe_json import dumps
 
             text = dumps(payload, indent=2) + "\n"
