@@ -133,18 +133,24 @@ def _tags_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _bookmarks_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="reader bookmarks",
-        description="List bookmarks with their status, or export them.",
-        epilog="reader bookmarks export [PATH] --format markdown|json  writes a shareable list to stdout",
-    )
+def export_parser(command: str, description: str, epilog: str, json_help: str) -> argparse.ArgumentParser:
+    """``reader bookmarks`` and ``reader highlights``: a list, or ``export [PATH] --format …``."""
+    parser = argparse.ArgumentParser(prog=f"reader {command}", description=description, epilog=epilog)
     parser.add_argument("args", nargs="*", metavar="[export] [PATH]")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help=json_help)
     parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
     parser.add_argument("--output", "-o", metavar="FILE", help="with export: write to FILE (atomically)")
-    parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--no-cache", action="store_true", help="parse every file, ignoring the index cache")
     return parser
+
+
+def _bookmarks_parser() -> argparse.ArgumentParser:
+    return export_parser(
+        "bookmarks",
+        "List bookmarks with their status, or export them.",
+        "reader bookmarks export [PATH] --format markdown|json  writes a shareable list to stdout",
+        "a JSON array, one object per bookmark",
+    )
 
 
 def load_library(

@@ -15,7 +15,15 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from reader.cli import export_arguments, load_library, open_state, print_json, resolve_library, write_export
+from reader.cli import (
+    export_arguments,
+    export_parser,
+    load_library,
+    open_state,
+    print_json,
+    resolve_library,
+    write_export,
+)
 from reader.library.parse import make_inert
 
 if TYPE_CHECKING:
@@ -27,17 +35,12 @@ PRESENT, GONE_STATUS, MISSING = "present", "gone", "missing"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="reader highlights",
-        description="List highlighted passages and notes, or export them.",
-        epilog="reader highlights export [PATH] --format markdown|json [-o FILE]  grouped by article",
+    return export_parser(
+        "highlights",
+        "List highlighted passages and notes, or export them.",
+        "reader highlights export [PATH] --format markdown|json [-o FILE]  grouped by article",
+        "a JSON array, one object per highlight",
     )
-    parser.add_argument("args", nargs="*", metavar="[export] [PATH]")
-    parser.add_argument("--json", action="store_true", help="a JSON array, one object per highlight")
-    parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    parser.add_argument("--output", "-o", metavar="FILE", help="with export: write to FILE (atomically)")
-    parser.add_argument("--no-cache", action="store_true")
-    return parser
 
 
 def highlight_rows(store: StateStore, library: Library) -> list[dict[str, object]]:
