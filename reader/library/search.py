@@ -61,18 +61,9 @@ class Context:
     """Full-text scores of the word and phrase terms met so far: for ranking, and asked once."""
 
 
-def run(
-    library: Library,
-    query: str | Query,
-    *,
-    sort: str = "date",
-    bookmarked: Iterable[int] = (),
-    read: Iterable[int] = (),
-    highlighted: Iterable[int] = (),
-    noted: Iterable[int] = (),
-) -> SearchResult:
-    """Ids matching ``query`` in ``sort`` order (``bookmarked``/``read``/``highlighted`` feed
-    ``is:``, ``noted`` feeds ``has:note``).
+def run(library: Library, query: str | Query, sort: str, context: Context) -> SearchResult:
+    """Ids matching ``query`` in ``sort`` order (``context`` holds the marks ``is:`` and
+    ``has:note`` select; see :meth:`reader.library.snapshot.Library.search`).
 
     Relevance rule: with a full-text index attached (:attr:`full_text`), a query holding
     words or phrases comes best match first (bm25, summed over its non-negated words and
@@ -84,7 +75,6 @@ def run(
     order = library.orders.get(sort, library.orders["date"])
     if parsed.root is None:
         return SearchResult(list(order), parsed.errors, parsed)
-    context = Context(frozenset(bookmarked), frozenset(read), frozenset(highlighted), frozenset(noted))
     matched = _eval(library, parsed.root, context)
     if context.scores and (sort == "relevance" or (sort == "date" and parsed.has_text)):
         ranked = _by_relevance(library, matched, parsed.root, context)

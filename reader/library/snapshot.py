@@ -276,10 +276,10 @@ class Library:
         highlighted: Iterable[int] = (),
         noted: Iterable[int] = (),
     ) -> SearchResult:
-        """Ids matching ``query`` in ``sort`` order; see :func:`reader.library.search.run`."""
-        return search.run(
-            self, query, sort=sort, bookmarked=bookmarked, read=read, highlighted=highlighted, noted=noted
-        )
+        """Ids matching ``query`` in ``sort`` order (``bookmarked``/``read``/``highlighted`` feed
+        ``is:``, ``noted`` feeds ``has:note``); see :func:`reader.library.search.run`."""
+        marks = search.Context(frozenset(bookmarked), frozenset(read), frozenset(highlighted), frozenset(noted))
+        return search.run(self, query, sort, marks)
 
     def tag_ids_for(self, name: str) -> list[int]:
         """Tag ids a ``tag:NAME`` filter means: the tag itself, a facet value, a nesting prefix."""
