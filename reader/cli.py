@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 from reader import __version__
 
 if TYPE_CHECKING:
-    from reader.library.index import Library
+    from reader.library.engine import Engine
     from reader.library.query import Node, Query
+    from reader.library.snapshot import Library
+    from reader.state import StateStore
 
 SUBCOMMANDS = ("list", "tags", "bookmarks", "highlights", "show")
 EXIT_USAGE = 2
@@ -52,12 +54,15 @@ def default_library() -> Path:
 
 
 def resolve_library(path: str | None) -> Path:
+    """The library folder to open, as :func:`reader.paths.library_root` names it."""
+    from reader.paths import library_root
+
     root = Path(path).expanduser() if path else default_library()
     if not root.exists():
         raise UsageError(f"reader: {root}: no such folder")
     if not root.is_dir():
         raise UsageError(f"reader: {root}: not a folder")
-    return root.resolve()
+    return library_root(root)
 
 
 QUERY_HELP = """\
@@ -128,48 +133,47 @@ def _tags_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _bookmarks_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="reader bookmarks",
-        description="List bookmarks with their status, or export them.",
-        epilog="reader bookmarks export [PATH] --format markdown|json  writes a shareable list to stdout",
-    )
+def export_parser(command: str, description: str, epilog: str, json_help: str) -> argparse.ArgumentParser:
+    """``reader bookmarks`` and ``reader highlights``: a list, or ``export [PATH] --format …``."""
+    parser = argparse.ArgumentParser(prog=f"reader {command}", description=description, epilog=epilog)
     parser.add_argument("args", nargs="*", metavar="[export] [PATH]")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help=json_help)
     parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
     parser.add_argument("--output", "-o", metavar="FILE", help="with export: write to FILE (atomically)")
-    parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--no-cache", action="store_true", help="parse every file, ignoring the index cache")
     return parser
 
 
-def load_library(root: Path, *, use_cache: bool = True, verbose: bool = False, full_text: bool = False) -> Library:
-    """Load a library for the CLI; ``full_text`` also brings its full-text index up to date and attaches it."""
-    from reader.library import cache
+def _bookmarks_parser() -> argparse.ArgumentParser:
+    return export_parser(
+        "bookmarks",
+        "List bookmarks with their status, or export them.",
+        "reader bookmarks export [PATH] --format markdown|json  writes a shareable list to stdout",
+        "a JSON array, one object per bookmark",
+    )
 
-    # The index cache makes a 100,000-article library load in well under a second once it
-    # has been indexed; --no-cache parses every file (in parallel) and leaves the cache alone.
-    library = cache.load(root, use_cache=use_cache)
+
+def load_library(
+    root: Path, *, use_cache: bool = True, verbose: bool = False, full_text: bool = False
+) -> tuple[Engine, Library]:
+    """The library through the one pipeline (:class:`reader.library.engine.Engine`) the app uses.
+
+    The index cache makes a 100,000-article library load in well under a second once it has
+    been indexed; ``--no-cache`` parses every file (in parallel) and leaves the cache alone.
+    ``full_text``: also bring the full-text index up to date and search through it — only a
+    query with words needs it, so ``reader tags`` never pays for reading bodies. A problem with
+    the index is one line on stderr; words then match titles, tags and the like.
+    """
+    from reader.library.engine import Engine
+
+    engine = Engine(root, use_cache=use_cache)
+    library = engine.load()
     if full_text:
-        attach_full_text(library, use_cache=use_cache)
+        for message in engine.notices(engine.sync(library)):
+            print(f"reader: {message}", file=sys.stderr)
     if verbose:
         report_problems(library)
-    return library
-
-
-def attach_full_text(library: Library, *, use_cache: bool = True) -> None:
-    """Sync the library's full-text index (in memory with ``use_cache=False``) and attach it.
-
-    Only commands whose query has words need it: ``reader tags`` never pays for reading bodies.
-    A problem with the index is one line on stderr; words then match titles, tags and the like.
-    """
-    from reader.library.fulltext import open_index
-
-    index = open_index(library.root, use_cache=use_cache)
-    report = index.sync(library)
-    for message in (index.notice, report.error):
-        if message:
-            print(f"reader: {message}", file=sys.stderr)
-    index.attach(library)
+    return engine, library
 
 
 def report_problems(library: Library) -> None:
@@ -189,7 +193,8 @@ def report_problems(library: Library) -> None:
         print(f"reader: {line(str(problem))}", file=sys.stderr)
 
 
-def _state(root: Path):
+def open_state(root: Path) -> StateStore:
+    """The library's bookmarks and reading state; its notices (a file set aside…) on stderr."""
     from reader.state import StateStore
 
     store = StateStore(root)
@@ -241,18 +246,14 @@ def cmd_list(argv: Sequence[str]) -> int:
             print(f"reader: query: {make_inert(error)}", file=sys.stderr)
         return EXIT_USAGE
     words = query.needs_full_text
-    library = load_library(root, use_cache=not args.no_cache, verbose=args.verbose, full_text=words)
+    engine, library = load_library(root, use_cache=not args.no_cache, verbose=args.verbose, full_text=words)
     if not args.verbose and library.problems:
         skipped = sum(1 for p in library.problems if p.skipped)
         if skipped:
             print(f"reader: {skipped} file(s) skipped; --verbose lists them", file=sys.stderr)
-    store = _state(root)
-    bookmarked = {library.by_path[p] for p in store.bookmarked_paths(library.articles) if p in library.by_path}
-    read = {library.by_path[p] for p in store.read_paths(library.articles) if p in library.by_path}
-    highlighted, noted = ({library.by_path[p] for p in paths} for paths in store.highlight_marks(library.articles))
-    result = library.search(
-        query, sort=args.sort, bookmarked=bookmarked, read=read, highlighted=highlighted, noted=noted
-    )
+    marks = engine.marks(library, open_state(root))
+    result = engine.search(library, query, marks, sort=args.sort)
+    bookmarked = marks.bookmarked
     articles = [library.articles[i] for i in result.ids]
     if args.json:
         data = [a.to_json(bookmarked=library.by_path[a.path] in bookmarked) for a in articles]
@@ -297,7 +298,7 @@ def _fit(text: str, width: int) -> str:
 def cmd_tags(argv: Sequence[str]) -> int:
     args = _tags_parser().parse_args(argv)
     root = resolve_library(args.path)
-    library = load_library(root, use_cache=not args.no_cache, verbose=args.verbose)
+    _engine, library = load_library(root, use_cache=not args.no_cache, verbose=args.verbose)
     from reader.library.tags import split_facet
 
     rows = library.tag_counts()
@@ -329,27 +330,17 @@ def cmd_tags(argv: Sequence[str]) -> int:
 
 def cmd_bookmarks(argv: Sequence[str]) -> int:
     args = _bookmarks_parser().parse_args(argv)
-    words = list(args.args)
-    export = bool(words) and words[0] == "export"
-    if export:
-        words.pop(0)
-    if len(words) > 1:
-        raise UsageError("reader bookmarks: too many arguments (expected [export] [PATH])")
-    root = resolve_library(words[0] if words else None)
-    library = load_library(root, use_cache=not args.no_cache)
-    store = _state(root)
+    export, path = export_arguments("bookmarks", args.args)
+    root = resolve_library(path)
+    _engine, library = load_library(root, use_cache=not args.no_cache)
+    store = open_state(root)
     if export:
         text = store.export(library.articles, args.format)
         if args.format == "markdown":  # a file that is `cat` later is a terminal too
             from reader.library.parse import make_inert
 
             text = make_inert(text)
-        if args.output:
-            from reader.config import atomic_write_text
-
-            atomic_write_text(Path(args.output), text)
-        else:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        write_export(text, args.output)
         return 0
     pairs = store.resolve(library.articles)
     if args.json:
@@ -374,6 +365,28 @@ def cmd_bookmarks(argv: Sequence[str]) -> int:
         path = article.path if article else bookmark.path
         print(f"{status:8} {bookmark.added[:10]}  {title}  ({path})")
     return 0
+
+
+def export_arguments(command: str, words: Sequence[str]) -> tuple[bool, str | None]:
+    """``[export] [PATH]`` of ``reader bookmarks`` and ``reader highlights``: (export?, PATH)."""
+    rest = list(words)
+    export = bool(rest) and rest[0] == "export"
+    if export:
+        rest.pop(0)
+    if len(rest) > 1:
+        raise UsageError(f"reader {command}: too many arguments (expected [export] [PATH])")
+    return export, rest[0] if rest else None
+
+
+def write_export(text: str, output: str | None) -> None:
+    """An export to ``-o FILE`` (atomically: never half a file) or to stdout, newline-ended."""
+    text = text if text.endswith("\n") else text + "\n"
+    if output:
+        from reader.fsutil import atomic_write_text
+
+        atomic_write_text(Path(output), text)
+    else:
+        sys.stdout.write(text)
 
 
 def cmd_tui(argv: Sequence[str]) -> int:

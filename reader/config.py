@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from reader.fsutil import atomic_write_text
 
 
 def config_dir() -> Path:
@@ -111,32 +111,6 @@ def load_config(path: Path | None = None) -> Config:
     if problems:
         config.error = f"{path}: {'; '.join(problems)}; those settings were ignored"
     return config
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write a file so that it is either the old or the new content, even on power loss."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 def settings_path() -> Path:

@@ -12,16 +12,22 @@ printed, JSON included (JSON escapes C0 controls but not DEL or the C1 range).
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.cli import UsageError, _state, load_library, print_json, resolve_library
+from reader.cli import (
+    export_arguments,
+    export_parser,
+    load_library,
+    open_state,
+    print_json,
+    resolve_library,
+    write_export,
+)
 from reader.library.parse import make_inert
 
 if TYPE_CHECKING:
-    from reader.library.index import Library
+    from reader.library.snapshot import Library
     from reader.state import StateStore
 
 PRESENT, GONE_STATUS, MISSING = "present", "gone", "missing"
@@ -29,17 +35,12 @@ PRESENT, GONE_STATUS, MISSING = "present", "gone", "missing"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="reader highlights",
-        description="List highlighted passages and notes, or export them.",
-        epilog="reader highlights export [PATH] --format markdown|json [-o FILE]  grouped by article",
+    return export_parser(
+        "highlights",
+        "List highlighted passages and notes, or export them.",
+        "reader highlights export [PATH] --format markdown|json [-o FILE]  grouped by article",
+        "a JSON array, one object per highlight",
     )
-    parser.add_argument("args", nargs="*", metavar="[export] [PATH]")
-    parser.add_argument("--json", action="store_true", help="a JSON array, one object per highlight")
-    parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    parser.add_argument("--output", "-o", metavar="FILE", help="with export: write to FILE (atomically)")
-    parser.add_argument("--no-cache", action="store_true")
-    return parser
 
 
 def highlight_rows(store: StateStore, library: Library) -> list[dict[str, object]]:
@@ -77,9 +78,9 @@ def highlight_rows(store: StateStore, library: Library) -> list[dict[str, object
 
 
 def _md(text: str) -> str:
-    from reader.state.store import _md_escape
+    from reader.state.export import md_escape
 
-    return _md_escape(text)
+    return md_escape(text)
 
 
 def markdown(rows: Sequence[dict[str, object]], library_name: str) -> str:
@@ -144,32 +145,22 @@ def _plain(rows: Sequence[dict[str, object]]) -> None:
 
 def cmd_highlights(argv: Sequence[str]) -> int:
     args = _parser().parse_args(argv)
-    words = list(args.args)
-    export = bool(words) and words[0] == "export"
-    if export:
-        words.pop(0)
-    if len(words) > 1:
-        raise UsageError("reader highlights: too many arguments (expected [export] [PATH])")
-    root = resolve_library(words[0] if words else None)
-    library = load_library(root, use_cache=not args.no_cache)
-    store = _state(root)
+    export, path = export_arguments("highlights", args.args)
+    root = resolve_library(path)
+    _engine, library = load_library(root, use_cache=not args.no_cache)
+    store = open_state(root)
     rows = highlight_rows(store, library)
     if export:
         if args.format == "json":
-            from reader.state.store import _now_iso
+            from reader.state.document import now_iso
 
-            payload = {"library": make_inert(str(root)), "exported": _now_iso(), "highlights": rows}
+            payload = {"library": make_inert(str(root)), "exported": now_iso(), "highlights": rows}
             from reader.library.safe_json import dumps
 
             text = dumps(payload, indent=2) + "\n"
         else:
             text = make_inert(markdown(rows, root.name or str(root)))
-        if args.output:
-            from reader.config import atomic_write_text
-
-            atomic_write_text(Path(args.output), text)
-        else:
-            sys.stdout.write(text)
+        write_export(text, args.output)
         return 0
     if args.json:
         print_json(rows)

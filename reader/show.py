@@ -20,12 +20,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.cli import EXIT_USAGE, UsageError, _state, load_library, print_json, resolve_library
+from reader.cli import EXIT_USAGE, UsageError, load_library, open_state, print_json, resolve_library
 from reader.library.parse import make_inert
+from reader.paths import library_root
 
 if TYPE_CHECKING:
-    from reader.library.index import Library
     from reader.library.model import Article
+    from reader.library.snapshot import Library
     from reader.ui.markdown_render import RenderedDoc
 
 
@@ -57,7 +58,7 @@ def _find(library: Library, root: Path, name: str) -> int | None:
     if found is not None:
         return found
     try:
-        relative = Path(name).resolve().relative_to(root.resolve())
+        relative = Path(name).resolve().relative_to(library_root(root))
     except (ValueError, OSError):
         return None
     return library.by_path.get(relative.as_posix())
@@ -69,7 +70,7 @@ def cmd_show(argv: Sequence[str]) -> int:
         raise UsageError("reader show: --width must be at least 10")
     path, names = _split_args(args.args)
     root = resolve_library(path)
-    library = load_library(root, use_cache=not args.no_cache)
+    engine, library = load_library(root, use_cache=not args.no_cache)
     ids: list[int] = []
     for name in names:
         found = _find(library, root, name)
@@ -77,8 +78,7 @@ def cmd_show(argv: Sequence[str]) -> int:
             print(f"reader show: no article {make_inert(name)!r} in {make_inert(str(root))}", file=sys.stderr)
             return EXIT_USAGE
         ids.append(found)
-    store = _state(root)
-    bookmarked = set(store.bookmarked_paths(library.articles))
+    bookmarked = engine.marks(library, open_state(root)).bookmarked
     articles: list[Article] = []
     for index in ids:
         full, problems = library.read(library.articles[index])
@@ -86,7 +86,12 @@ def cmd_show(argv: Sequence[str]) -> int:
             print(f"reader: {make_inert(str(problem))}", file=sys.stderr)
         articles.append(full)
     if args.json:
-        print_json([{**a.to_json(bookmarked=a.path in bookmarked), "body": make_inert(a.body)} for a in articles])
+        print_json(
+            [
+                {**a.to_json(bookmarked=i in bookmarked), "body": make_inert(a.body)}
+                for i, a in zip(ids, articles, strict=True)
+            ]
+        )
         return 0
     width = args.width or shutil.get_terminal_size((80, 24)).columns
     colour = args.color or (not args.plain and sys.stdout.isatty())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from reader.library.index import Library
+from reader.library.snapshot import Library
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
@@ -609,7 +609,7 @@ async def test_live_reload_adds_changes_and_removes(tmp_path: Path) -> None:
 
 async def test_first_index_keeps_the_newest_article_on_top(tmp_path: Path) -> None:
     """While a library is indexed for the first time, the cursor follows the top of the list."""
-    from reader.library.index import Library as LibraryClass
+    from reader.library.snapshot import Library as LibraryClass
 
     full = LibraryClass.load(SAMPLE)
     older = [a for a in full.articles if a.date and a.date.year == 2021]

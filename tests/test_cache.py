@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from reader.library import cache
-from reader.library.index import Library
+from reader.library.cache import pool, schema
+from reader.library.model import Article
 from reader.library.scan import walk
+from reader.library.snapshot import Library
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 
@@ -38,23 +40,23 @@ def lib_root(tmp_path: Path) -> Path:
 def parse_counter(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records every file the cache module parses (the serial path runs in this process)."""
     parsed: list[str] = []
-    real = cache.read_file
+    real = pool.read_file
 
     def counting(entry):  # type: ignore[no-untyped-def]
         parsed.append(entry.path)
         return real(entry)
 
-    monkeypatch.setattr(cache, "read_file", counting)
+    monkeypatch.setattr(pool, "read_file", counting)
     return parsed
 
 
-def plain(library: Library) -> tuple[list[cache.Article], list[object], list[str]]:
+def plain(library: Library) -> tuple[list[Article], list[object], list[str]]:
     """What must match between a cached and a freshly parsed library (bodies are never cached)."""
     articles = [dataclasses.replace(a, body="") for a in library.articles]
     return articles, list(library.problems), list(library.skipped_dirs)
 
 
-def fresh(root: Path) -> tuple[list[cache.Article], list[object], list[str]]:
+def fresh(root: Path) -> tuple[list[Article], list[object], list[str]]:
     return plain(Library.load(root))
 
 
@@ -226,19 +228,19 @@ def test_cached_path_outside_the_library_is_refused(lib_root: Path) -> None:
 
 def test_schema_version_bump_rebuilds(lib_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache.refresh(lib_root)
-    monkeypatch.setattr(cache, "SCHEMA_VERSION", cache.SCHEMA_VERSION + 1)
-    monkeypatch.setattr(cache, "_SCHEMA", (*cache._SCHEMA[:-1], f"PRAGMA user_version = {cache.SCHEMA_VERSION}"))
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema, "SCHEMA", (*schema.SCHEMA[:-1], f"PRAGMA user_version = {schema.SCHEMA_VERSION}"))
     assert cache.load_cached(lib_root) is None
     rebuilt = cache.refresh(lib_root)
     assert plain(rebuilt) == fresh(lib_root)
     with sqlite3.connect(cache.cache_path(lib_root)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == cache.SCHEMA_VERSION
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert cache.load_cached(lib_root) is not None
 
 
 def test_parser_change_rebuilds(lib_root: Path, monkeypatch: pytest.MonkeyPatch, parse_counter: list[str]) -> None:
     cache.refresh(lib_root)
-    monkeypatch.setattr(cache, "_PARSER_VERSION", "another-parser")
+    monkeypatch.setattr(schema, "_PARSER_VERSION", "another-parser")
     assert cache.load_cached(lib_root) is None
     parse_counter.clear()
     cache.refresh(lib_root)
@@ -321,7 +323,7 @@ def test_file_name_that_is_not_utf8(lib_root: Path) -> None:
 
 
 def test_progress_and_partial_batches(lib_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "CHUNK_SIZE", 4)
+    monkeypatch.setattr(pool, "CHUNK_SIZE", 4)
     progress: list[tuple[int, int]] = []
     batches: list[int] = []
     library = cache.refresh(
@@ -334,8 +336,8 @@ def test_progress_and_partial_batches(lib_root: Path, monkeypatch: pytest.Monkey
 
 
 def test_parallel_parse_gives_the_same_library(lib_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "PARALLEL_MIN_FILES", 8)
-    monkeypatch.setattr(cache, "CHUNK_SIZE", 5)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_FILES", 8)
+    monkeypatch.setattr(pool, "CHUNK_SIZE", 5)
     library = cache.refresh(lib_root, workers=2)
     assert plain(library) == fresh(lib_root)
 
@@ -348,9 +350,9 @@ def test_update_reparses_only_the_given_paths(lib_root: Path, parse_counter: lis
     (lib_root / "notes" / "fresh.md").write_text("# Fresh\n", encoding="utf-8")
     shutil.rmtree(lib_root / "ledger")
     parse_counter.clear()
-    updated = cache.update(lib_root, library, {"notes/fresh.md"}, {"ledger"})
+    updated = cache.update_paths(lib_root, library, {"notes/fresh.md"}, {"ledger"})
     assert parse_counter == ["notes/fresh.md"]
     assert plain(updated)[0] == fresh(lib_root)[0]
-    assert cache.update(lib_root, updated, set(), {"not/there.md"}) is updated
+    assert cache.update_paths(lib_root, updated, set(), {"not/there.md"}) is updated
     warm = cache.load_cached(lib_root)  # the cache followed
     assert warm is not None and plain(warm)[0] == fresh(lib_root)[0]

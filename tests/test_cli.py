@@ -17,7 +17,7 @@ import pytest
 
 from reader import __version__
 from reader.cli import main
-from reader.library.index import Library
+from reader.library.snapshot import Library
 
 JSON_KEYS = ["path", "title", "subtitle", "source", "link", "date", "author", "tags", "bookmarked"]
 REPO_ROOT = Path(__file__).resolve().parents[1]

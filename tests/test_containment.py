@@ -12,9 +12,10 @@ import pytest
 from test_watch import Watcher
 
 from reader.library import cache
+from reader.library.engine import apply_changes
 from reader.library.fulltext import index_path, open_index
 from reader.library.scan import OUTSIDE, walk
-from reader.library.watch import apply, translate
+from reader.library.watch import translate
 
 SECRET = "zebracorn"
 
@@ -52,7 +53,7 @@ def test_a_link_out_of_the_library_made_while_watching_is_refused(setup: tuple[P
     finally:
         watcher.stop.set()
         watcher.thread.join(timeout=10)
-    library = apply(root, library, batch)
+    library = apply_changes(root, library, batch)
     assert sorted(library.by_path) == ["good.md"]
     refused = {p.path for p in library.problems if p.reason == OUTSIDE}
     assert {"shadow.md", "soon-a-link.md"} <= refused
@@ -69,8 +70,8 @@ def test_translate_never_walks_a_folder_link_out_of_the_library(setup: tuple[Pat
     root, outside = setup
     os.symlink(outside, root / "elsewhere")
     changes = translate(root, [(None, str(root / "elsewhere"))])
-    assert changes.changed == {"elsewhere"}  # refused by cache.update, not walked
-    library = apply(root, cache.refresh(root), changes)
+    assert changes.changed == {"elsewhere"}  # refused by cache.update_paths, not walked
+    library = apply_changes(root, cache.refresh(root), changes)
     assert not any(path.startswith("elsewhere/") for path in library.by_path)
 
 

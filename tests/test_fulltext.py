@@ -18,9 +18,9 @@ import pytest
 
 from reader.cli import main
 from reader.library.fulltext import FullTextIndex, fts5_available, index_path, match_expression
-from reader.library.index import Library
 from reader.library.model import Article
 from reader.library.query import Term
+from reader.library.snapshot import Library
 
 pytestmark = pytest.mark.skipif(not fts5_available(), reason="this SQLite has no FTS5")
 
@@ -428,7 +428,7 @@ def test_connections_of_finished_threads_are_released(news: Path) -> None:
         worker.start()
         worker.join()
     gc.collect()
-    assert len(fts._conns.every) <= 2
+    assert len(fts.db.conns.every) <= 2
     assert titles(library, "kestrel") == ["Harbour authority restores systems"]
     fts.close()
 

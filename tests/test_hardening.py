@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from reader.library import cache, scan
-from reader.library.index import Library
 from reader.library.parse import parse_text
 from reader.library.scan import FileEntry, read_file, walk
+from reader.library.snapshot import Library
 from reader.library.watch import Changes, translate
 from reader.ui.screens.modals import problem_count, problem_lines, reload_failed_message
 
@@ -60,7 +60,7 @@ def test_an_exception_in_one_file_is_its_problem_in_the_cache_refresh(explosive:
 def test_an_exception_in_one_file_is_its_problem_in_live_reload(explosive: Path) -> None:
     library = Library.load(explosive)
     (explosive / "bad.md").write_text("# Bad one, edited\n", encoding="utf-8")
-    _assert_bad_is_a_problem(cache.update(explosive, library, ["bad.md"], []))
+    _assert_bad_is_a_problem(cache.update_paths(explosive, library, ["bad.md"], []))
 
 
 def test_an_exception_while_opening_an_article_is_its_problem(
@@ -148,7 +148,7 @@ def test_a_fifo_swapped_in_while_the_app_runs_is_a_problem_not_an_empty_article(
     # Live reload: the watcher's event becomes a change, and the change a problem.
     changes = translate(tmp_path, [(None, str(tmp_path / "swap.md"))])
     assert changes.changed == {"swap.md"}
-    updated = cache.update(tmp_path, library, changes.changed, changes.deleted)
+    updated = cache.update_paths(tmp_path, library, changes.changed, changes.deleted)
     assert [a.path for a in updated.articles] == ["good.md"]
     assert [p.path for p in updated.problems] == ["swap.md"] and "named pipe" in updated.problems[0].reason
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.library.index import Library
+from reader.library.snapshot import Library
 from reader.ui.app import ReaderApp
 from reader.ui.article_view import ArticleView
 from reader.ui.header_tags import fit_rows, folded_labels

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.library.index import Library
+from reader.library.snapshot import Library
 from reader.state import StateStore
 from reader.state.highlights import GONE
 from reader.ui.passages import body_blocks

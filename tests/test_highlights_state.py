@@ -1,17 +1,12 @@
 """Highlights and notes in reader.state: anchored by their text, stored with the bookmarks' guarantees.
 
-The multi-process tests run real subprocesses (tests/highlight_worker.py): locks and SIGKILL
+The multi-process tests run real subprocesses (tests/state_worker.py): locks and SIGKILL
 only mean something across processes.
 """
 
 from __future__ import annotations
 
-import json
-import random
-import signal
-import subprocess
-import sys
-import time
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -21,7 +16,11 @@ from reader.state import StateStore
 from reader.state.highlights import CONTEXT, Highlight, locate, quote, sentence_around
 from reader.ui.passages import body_blocks, passage_span
 
-WORKER = Path(__file__).with_name("highlight_worker.py")
+WORKER = Path(__file__).with_name("state_worker.py")
+_spec = importlib.util.spec_from_file_location("state_worker", WORKER)
+assert _spec is not None and _spec.loader is not None
+state_worker = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(state_worker)
 SHARED = Article(path="shared.md", title="Shared", link="https://example.org/shared", fingerprint="fp-shared")
 
 
@@ -174,22 +173,7 @@ def test_a_corrupt_file_with_highlights_is_moved_aside_not_overwritten(library: 
 
 def test_two_processes_highlighting_at_once_lose_nothing(library: Path, data_dir: Path) -> None:
     n = 120
-    go = data_dir.parent / "go"
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(WORKER), "churn", str(library), str(data_dir), prefix, str(n), str(go)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for prefix in ("p", "q")
-    ]
-    time.sleep(0.3)
-    go.touch()
-    for proc in procs:
-        out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 0, err
-        assert out.strip() == "done"
+    state_worker.run_churners("highlights", library, data_dir, n)
     store = StateStore(library, data_dir)
     assert store.notices == []
     got = {h.exact: h.note for h in store.highlights()}
@@ -200,26 +184,6 @@ def test_two_processes_highlighting_at_once_lose_nothing(library: Path, data_dir
 
 
 def test_sigkill_during_100_saves_loses_none_that_returned(library: Path, data_dir: Path) -> None:
-    seed = random.randrange(1 << 30)
-    rng = random.Random(seed)
-    printed: set[str] = set()
-    state_file = StateStore(library, data_dir).path
-    for round_no in range(5):
-        proc = subprocess.Popen(
-            [sys.executable, str(WORKER), "add", str(library), str(data_dir), str(round_no * 100), "100"],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        time.sleep(rng.uniform(0, 0.06))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
-        printed |= {line.strip() for line in (first + proc.stdout.read()).splitlines() if line.strip()}
-        proc.stdout.close()
-        data = json.loads(state_file.read_bytes())
-        missing = printed - {h["id"] for h in data["highlights"]}
-        assert not missing, f"seed {seed}, round {round_no}: lost {sorted(missing)}"
-    assert printed
+    printed = state_worker.kill_while_adding("highlights", library, data_dir, rounds=5)
     store = StateStore(library, data_dir)
     assert store.notices == [] and printed <= {h.id for h in store.highlights()}

@@ -18,10 +18,10 @@ import pytest
 from hostile import ESC_TITLE_INERT, MARKUP_TITLE, make_hostile_library, restore_permissions
 
 from reader.library import scan
-from reader.library.index import Library
 from reader.library.model import Problem
 from reader.library.parse import MAX_PARSE_BYTES
 from reader.library.scan import FileEntry, read_file, walk
+from reader.library.snapshot import Library
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.library.index import Library
 from reader.library.model import Article
+from reader.library.snapshot import Library
 
 
 @pytest.fixture

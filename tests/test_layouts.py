@@ -159,7 +159,7 @@ def test_a_clipping_gets_no_inline_tags() -> None:
 
 
 def test_tag_filter_matches_nested_inline_tags() -> None:
-    from reader.library.index import Library
+    from reader.library.snapshot import Library
 
     library = Library.load(FIXTURES / "obsidian")
     found = {library.articles[i].path for i in library.search("tag:research").ids}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.library.index import Library
 from reader.library.sidebar import SidebarNode, sidebar_tree
+from reader.library.snapshot import Library
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.widgets.tag_sidebar import TagTree

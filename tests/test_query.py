@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.library.index import Library
 from reader.library.model import Article
 from reader.library.query import And, DateRange, Not, Or, Term, parse_date_bound, parse_query, quote_value
+from reader.library.snapshot import Library
 
 ARTICLES = [
     Article(

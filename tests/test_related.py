@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.library.index import Library
 from reader.library.model import Article
 from reader.library.related import related, related_scores, tag_weight
+from reader.library.snapshot import Library
 
 
 def art(name: str, *tags: str, day: int = 1) -> Article:

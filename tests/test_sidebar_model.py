@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.library.index import Library
 from reader.library.query import toggle_term
 from reader.library.sidebar import SidebarNode, excluded_tags, sidebar_tree, special_nodes, tag_term
+from reader.library.snapshot import Library
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 

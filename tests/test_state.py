@@ -9,18 +9,16 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import random
-import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from reader.library.model import Article
-from reader.state import Bookmark, StateStore, library_file_name
+from reader.paths import library_file_name
+from reader.state import Bookmark, StateStore
 from reader.state import storage as storage_module
 
 WORKER = Path(__file__).with_name("state_worker.py")
@@ -75,7 +73,7 @@ def test_file_lives_under_xdg_data_home_and_names_the_library(
     other = tmp_path / "elsewhere" / "My Library"
     other.mkdir(parents=True)
     assert StateStore(other).path != store.path
-    assert library_file_name(Path("/x/Ünïcode Stuff!")).startswith("unicode-stuff-")
+    assert library_file_name(Path("/x/Ünïcode Stuff!"), ".json").startswith("unicode-stuff-")
 
     store.toggle_bookmark(art("a.md"))
     data = on_disk(store)
@@ -214,22 +212,7 @@ def test_two_stores_apply_operations_not_snapshots(library: Path, data_dir: Path
 
 def test_two_processes_churning_concurrently_keep_the_union(library: Path, data_dir: Path) -> None:
     n = 200
-    go = data_dir.parent / "go"
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(WORKER), "churn", str(library), str(data_dir), prefix, str(n), str(go)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for prefix in ("p", "q")
-    ]
-    time.sleep(0.3)  # let both import and open the store before they start together
-    go.touch()
-    for proc in procs:
-        out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 0, err
-        assert out.strip() == "done"
+    state_worker.run_churners("bookmarks", library, data_dir, n)
 
     store = open_store(library, data_dir)
     assert store.notices == []
@@ -244,30 +227,8 @@ def test_two_processes_churning_concurrently_keep_the_union(library: Path, data_
 
 
 def test_sigkill_at_random_moments_never_loses_a_returned_bookmark(library: Path, data_dir: Path) -> None:
-    seed = random.randrange(1 << 30)
-    rng = random.Random(seed)
-    printed: set[str] = set()
+    printed = state_worker.kill_while_adding("bookmarks", library, data_dir, rounds=6)
     state_file = StateStore(library, data_dir).path
-    for round_no in range(6):
-        proc = subprocess.Popen(
-            [sys.executable, str(WORKER), "add", str(library), str(data_dir), str(round_no * 100), "100"],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert proc.stdout is not None
-        first = proc.stdout.readline()  # the worker is up and writing
-        time.sleep(rng.uniform(0, 0.06))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
-        printed |= {line.strip() for line in (first + proc.stdout.read()).splitlines() if line.strip()}
-        proc.stdout.close()
-
-        # The file must parse at every kill point, and hold every bookmark whose add returned.
-        data = json.loads(state_file.read_bytes())
-        on_file = {bm["id"] for bm in data["bookmarks"]}
-        missing = printed - on_file
-        assert not missing, f"seed {seed}, round {round_no}: lost {sorted(missing)}"
-    assert printed, "the worker never got to print anything"
 
     store = StateStore(library, data_dir)
     assert store.notices == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from reader.library.index import Library
 from reader.library.model import Article
+from reader.library.snapshot import Library
 from reader.library.timeline import BARS, sparkline, timeline
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from reader.library import cache
-from reader.library.index import Library
-from reader.library.watch import Changes, apply, apply_changes, translate, watch
+from reader.library.engine import apply_changes
+from reader.library.snapshot import Library
+from reader.library.watch import Changes, translate, watch
 
 SAMPLE = Path(__file__).resolve().parents[1] / "articles"
 WAIT = 5.0
@@ -90,18 +91,18 @@ def test_create_modify_delete(lib_root: Path, watcher: Watcher) -> None:
     new = lib_root / "notes" / "fresh-note.md"
     new.write_text("# Fresh note\n\nfirst\n", encoding="utf-8")
     batch = watcher.next(lambda c: "notes/fresh-note.md" in c.changed)
-    library = apply_changes(lib_root, library, batch.changed, batch.deleted)
+    library = apply_changes(lib_root, library, batch)
     assert library.articles[library.by_path["notes/fresh-note.md"]].title == "Fresh note"
     assert articles(library) == articles(Library.load(lib_root))
 
     new.write_text("# Fresh note, edited\n\nsecond\n", encoding="utf-8")
     batch = watcher.next(lambda c: "notes/fresh-note.md" in c.changed)
-    library = apply_changes(lib_root, library, batch.changed, batch.deleted)
+    library = apply_changes(lib_root, library, batch)
     assert library.articles[library.by_path["notes/fresh-note.md"]].title == "Fresh note, edited"
 
     (lib_root / "weekend-reading-list.md").unlink()
     batch = watcher.next(lambda c: "weekend-reading-list.md" in c.deleted)
-    library = apply_changes(lib_root, library, batch.changed, batch.deleted)
+    library = apply_changes(lib_root, library, batch)
     assert "weekend-reading-list.md" not in library.by_path
     assert articles(library) == articles(Library.load(lib_root))
     # the cache followed the changes
@@ -113,12 +114,12 @@ def test_folder_moved_away_and_back(lib_root: Path, watcher: Watcher, tmp_path: 
     library = cache.refresh(lib_root)
     shutil.move(str(lib_root / "ledger"), str(tmp_path / "ledger-away"))
     batch = watcher.next(lambda c: "ledger" in c.deleted)
-    library = apply(lib_root, library, batch)
+    library = apply_changes(lib_root, library, batch)
     assert not any(a.path.startswith("ledger/") for a in library.articles)
 
     shutil.move(str(tmp_path / "ledger-away"), str(lib_root / "ledger"))
     batch = watcher.next(lambda c: any(p.startswith("ledger/") for p in c.changed))
-    library = apply(lib_root, library, batch)
+    library = apply_changes(lib_root, library, batch)
     assert articles(library) == articles(Library.load(lib_root))
 
 
@@ -135,18 +136,18 @@ def test_library_folder_vanishing_and_returning(lib_root: Path, watcher: Watcher
     library = cache.refresh(lib_root)
     shutil.move(str(lib_root), str(tmp_path / "moved-away"))
     batch = watcher.next(lambda c: c.rescan)
-    library = apply(lib_root, library, batch)
+    library = apply_changes(lib_root, library, batch)
     assert len(library) == 0
     assert library.problems  # "cannot read the library folder", not an exception
 
     shutil.move(str(tmp_path / "moved-away"), str(lib_root))
     batch = watcher.next(lambda c: c.rescan)
-    library = apply(lib_root, library, batch)
+    library = apply_changes(lib_root, library, batch)
     assert articles(library) == articles(Library.load(lib_root))
 
     (lib_root / "after.md").write_text("# After the return\n", encoding="utf-8")
     batch = watcher.next(lambda c: "after.md" in c.changed)  # watching the folder again
-    assert apply(lib_root, library, batch).by_path.get("after.md") is not None
+    assert apply_changes(lib_root, library, batch).by_path.get("after.md") is not None
 
 
 def test_stop_event_ends_the_watch_promptly(lib_root: Path) -> None:
@@ -198,6 +199,6 @@ def test_translate_takes_what_is_on_disk_now(lib_root: Path) -> None:
 def test_apply_changes_with_a_path_that_no_longer_exists(lib_root: Path) -> None:
     library = cache.refresh(lib_root)
     os.unlink(lib_root / "weekend-reading-list.md")
-    updated = apply_changes(lib_root, library, {"weekend-reading-list.md"}, set())
+    updated = apply_changes(lib_root, library, Changes(changed=frozenset({"weekend-reading-list.md"})))
     assert "weekend-reading-list.md" not in updated.by_path
-    assert apply_changes(lib_root, updated, set(), set()) is updated
+    assert apply_changes(lib_root, updated, Changes()) is updated

@@ -1,6 +1,6 @@
 """Full-text search over every article's title, subtitle, source, author, tags and body (SQLite FTS5).
 
-The in-memory :class:`~reader.library.index.Library` keeps no bodies (100,000 of them would not
+The in-memory :class:`~reader.library.snapshot.Library` keeps no bodies (100,000 of them would not
 fit comfortably), so body search needs an on-disk index. This one lives in its own database per
 library, ``$XDG_CACHE_HOME/reader/fulltext/<name>-<hash>.sqlite``, apart from the metadata cache
 so the two can change independently; deleting it loses nothing.
@@ -44,35 +44,36 @@ How it fits together::
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import re
 import sqlite3
 import threading
 import time
-import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.library.private import private_file
+from reader import paths
+from reader.library.fulltext_db import (
+    COLUMNS,
+    FullTextDatabase,
+    FullTextError,
+    fts5_available,
+    path_key,
+    path_of,
+    storable,
+)
 from reader.library.query import Term
+from reader.library.sqlite import is_busy, same_stamp, transaction
+from reader.library.tokens import matches_whole_tokens, tokens
 
 if TYPE_CHECKING:
-    from reader.library.index import Library
     from reader.library.model import Article
+    from reader.library.snapshot import Library
 
-SCHEMA_VERSION = 1
-"""Stored in ``PRAGMA user_version``; another value means the file is rebuilt."""
-
-COLUMNS = ("title", "subtitle", "source", "author", "tags", "body")
 WEIGHTS = (10.0, 4.0, 2.0, 2.0, 5.0, 1.0)
 """bm25 column weights, in :data:`COLUMNS` order: a word in the title says far more than one in the body."""
 
-TOKENIZER = "unicode61 remove_diacritics 2"
 BATCH_SIZE = 500
 """Files per write transaction: large enough to amortise the commit, small enough that a search
 (in-memory mode) or a crash never waits on or loses much."""
@@ -92,15 +93,7 @@ CACHE_TERMS = 32
 _METADATA = "{" + " ".join(COLUMNS[:-1]) + "} : "
 _BM25 = f"SELECT rowid, -bm25(fts, {', '.join(map(str, WEIGHTS))}) FROM fts WHERE fts MATCH ?"
 
-_TOKEN = re.compile(r"[^\W_]+")
-"""What the unicode61 tokenizer calls a token: a run of letters and digits (``_`` separates)."""
-
 ProgressCallback = Callable[[int, int], None]
-
-
-def tokens(text: str) -> list[str]:
-    """The case-folded tokens of ``text``, as FTS5's unicode61 tokenizer splits them (near enough)."""
-    return _TOKEN.findall(text.casefold())
 
 
 def match_expression(term: Term) -> str | None:
@@ -108,42 +101,19 @@ def match_expression(term: Term) -> str | None:
 
     The whole user text becomes one FTS string (``"…"``, inner quotes doubled): inside a string
     every character is literal, so nothing the user types can be FTS syntax. A bare word gets a
-    trailing ``*`` (prefix match on its last token); a phrase does not, and neither does a word
-    ending in a one-character token (``c``, ``c++``): a one-letter prefix matches nearly every
-    article, costs a second at 100,000 of them, and is only what the filter bar holds while
-    the user starts typing.
+    trailing ``*`` (prefix match on its last token) unless the prefix rule of
+    :mod:`reader.library.tokens` says whole tokens (a phrase; a one-character last token).
     """
     parts = tokens(term.value)
     if not parts:
         return None
     quoted = '"' + term.value.replace('"', '""') + '"'
-    return quoted if term.field == "phrase" or len(parts[-1]) < 2 else quoted + "*"
-
-
-_FTS5: bool | None = None
-
-
-def fts5_available() -> bool:
-    """Whether this Python's SQLite was built with FTS5 (checked once)."""
-    global _FTS5
-    if _FTS5 is None:
-        try:
-            with contextlib.closing(sqlite3.connect(":memory:")) as conn:
-                conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
-            _FTS5 = True
-        except sqlite3.Error:
-            _FTS5 = False
-    return _FTS5
+    return quoted if matches_whole_tokens(term.field == "phrase", parts) else quoted + "*"
 
 
 def index_path(root: Path | str) -> Path:
-    """Where the full-text index of the library at ``root`` lives."""
-    from reader.config import cache_dir
-
-    root_path = Path(os.path.abspath(Path(root).expanduser()))
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", root_path.name).strip("-.")[:40] or "library"
-    digest = hashlib.sha256(os.fsencode(root_path)).hexdigest()[:16]
-    return cache_dir() / "fulltext" / f"{slug}-{digest}.sqlite"
+    """Where the full-text index of the library at ``root`` lives (see :mod:`reader.paths`)."""
+    return paths.cache_file(root, "fulltext")
 
 
 @dataclass(slots=True)
@@ -164,7 +134,7 @@ class SyncReport:
 
 
 @dataclass(slots=True)
-class _Snapshot:
+class RowMap:
     """One library snapshot's view of the index: FTS row → article id, and what is not covered."""
 
     generation: int
@@ -177,24 +147,6 @@ class _Snapshot:
     word is looked up once, not on every keystroke. Dropped with the snapshot after a sync."""
 
 
-class _Connection(sqlite3.Connection):
-    """A connection that can be weakly referenced (the base class cannot)."""
-
-
-@dataclass(slots=True)
-class _Connections:
-    """Per-thread connections. Only the thread's own ``local`` holds a connection strongly:
-    when a worker thread ends, its connection is freed (and closed) with it, so an app that
-    searches from a new worker thread per keystroke does not pile up open files."""
-
-    local: threading.local = field(default_factory=threading.local)
-    every: weakref.WeakSet[_Connection] = field(default_factory=weakref.WeakSet)
-
-
-class FullTextError(Exception):
-    """The database cannot be used as it is (corrupt, foreign, another schema)."""
-
-
 class FullTextIndex:
     """An FTS5 index of a library's articles; see the module docstring for the design.
 
@@ -203,165 +155,32 @@ class FullTextIndex:
     """
 
     def __init__(self, path: Path | str = ":memory:", *, root: Path | str | None = None) -> None:
-        self.memory = str(path) == ":memory:"
-        self.path = None if self.memory else Path(path)
-        self.root = str(Path(root).expanduser().resolve()) if root is not None else ""
+        self.db = FullTextDatabase(path, root)
         self.available = fts5_available()
-        self.notice: str | None = None
-        """A one-line explanation when the index had to be rebuilt or fell back to memory."""
         self._generation = 0
-        self._lock = threading.RLock()
         self._cache_lock = threading.Lock()
-        self._conns = _Connections()
-        self._shared: sqlite3.Connection | None = None
-        self._closed = False
         self._needs_reset = False
         if self.available:
-            self._prepare()
+            self.db.prepare()
+
+    @property
+    def path(self) -> Path | None:
+        """The database file; ``None`` in memory (asked for, or fallen back to)."""
+        return self.db.path
+
+    @property
+    def notice(self) -> str | None:
+        """A one-line explanation when the index had to be rebuilt or fell back to memory."""
+        return self.db.notice
+
+    def close(self) -> None:
+        """Close every connection (from any thread). Searches afterwards fall back to memory."""
+        self.db.close()
 
     @classmethod
     def for_library(cls, root: Path | str) -> FullTextIndex:
         """The on-disk index for the library at ``root`` (in memory if the cache folder is unusable)."""
         return cls(index_path(root), root=root)
-
-    # -- connections ----------------------------------------------------------------------
-
-    def _prepare(self) -> None:
-        """Open (creating, or rebuilding when unusable) the database once, on the calling thread."""
-        if self.path is not None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                self._fall_back_to_memory(f"cannot create {self.path.parent} ({error.strerror}); index kept in memory")
-                return
-        for attempt in range(2):
-            try:
-                with self._connection() as conn:
-                    self._check_schema(conn)
-                return
-            except (sqlite3.DatabaseError, FullTextError) as error:
-                if _is_busy(error):
-                    # Another reader is creating or rebuilding it: use it as it is, don't wait.
-                    self.notice = "full-text index is busy in another reader; using it as is"
-                    return
-                if attempt == 0 and self.path is not None:
-                    self.notice = f"full-text index rebuilt ({error})"
-                    self._discard_file()
-                    continue
-                self._fall_back_to_memory(f"full-text index unusable ({error}); kept in memory")
-                return
-
-    def _fall_back_to_memory(self, notice: str) -> None:
-        self.close()
-        self._closed = False
-        self.memory, self.path, self.notice = True, None, notice
-        self._conns = _Connections()
-        self._shared = None
-        with self._connection() as conn:
-            self._check_schema(conn)
-
-    def _discard_file(self) -> None:
-        self.close()
-        self._closed = False
-        self._conns = _Connections()
-        assert self.path is not None
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            with contextlib.suppress(OSError):
-                os.unlink(f"{self.path}{suffix}")
-
-    def _open(self) -> _Connection:
-        if self.memory:
-            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None, factory=_Connection)
-        else:
-            assert self.path is not None
-            private_file(self.path)  # every word of every article: 0600 in a 0700 folder
-            # A short busy timeout: a writer in another reader holds the lock one batch at a time.
-            conn = sqlite3.connect(
-                self.path, timeout=1.0, check_same_thread=False, isolation_level=None, factory=_Connection
-            )
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-            except sqlite3.DatabaseError:
-                conn.close()
-                raise
-        return conn
-
-    @contextlib.contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection (file), or the shared one under the lock (memory)."""
-        if self._closed:
-            raise FullTextError("closed")
-        if self.memory:
-            with self._lock:
-                if self._shared is None:
-                    self._shared = self._open()
-                    self._conns.every.add(self._shared)
-                yield self._shared
-            return
-        conn = getattr(self._conns.local, "conn", None)
-        if conn is None:
-            conn = self._open()
-            self._conns.local.conn = conn
-            with self._lock:
-                self._conns.every.add(conn)
-        yield conn
-
-    def close(self) -> None:
-        """Close every connection (from any thread). Searches afterwards fall back to memory."""
-        with self._lock:
-            self._closed = True
-            for conn in list(self._conns.every):
-                with contextlib.suppress(sqlite3.Error):
-                    conn.close()
-            self._conns.every.clear()
-            self._shared = None
-
-    def _check_schema(self, conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-        if version == 0 and not tables:
-            if self._create(conn):
-                return
-            # Another reader created it while we waited for the lock: check what it made.
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-        if version != SCHEMA_VERSION or not {"meta", "files", "fts"} <= tables:
-            raise FullTextError(f"schema {version}, expected {SCHEMA_VERSION}")
-        meta = dict(conn.execute("SELECT key, value FROM meta"))
-        if self.root and meta.get("root") not in (None, self.root):
-            raise FullTextError("written for another library folder")
-        if meta.get("tokenizer") != TOKENIZER:
-            raise FullTextError("another tokenizer")
-        # Touch the FTS structures: a truncated or scribbled file fails here, not mid-search.
-        conn.execute("SELECT count(*) FROM files").fetchone()
-        conn.execute("SELECT rowid FROM fts WHERE fts MATCH 'x' LIMIT 1").fetchall()
-
-    def _create(self, conn: sqlite3.Connection) -> bool:
-        """Create the tables in an empty database; False if someone else did first."""
-        columns = ", ".join(COLUMNS)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                conn.execute("ROLLBACK")
-                return False
-            conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-            # AUTOINCREMENT: an id is never reused, so a stale row → article map can only miss.
-            conn.execute(
-                "CREATE TABLE files (id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL UNIQUE,"
-                " size INTEGER NOT NULL, mtime REAL NOT NULL)"
-            )
-            conn.execute(f"CREATE VIRTUAL TABLE fts USING fts5({columns}, content='', tokenize='{TOKENIZER}')")
-            conn.executemany(
-                "INSERT INTO meta VALUES (?, ?)", [("root", self.root), ("tokenizer", TOKENIZER), ("dead", "0")]
-            )
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            raise
-        return True
 
     # -- syncing --------------------------------------------------------------------------
 
@@ -374,15 +193,15 @@ class FullTextIndex:
         ``progress(done, total)`` is called after each batch. Never raises.
         """
         report = SyncReport()
-        if not self.available or self._closed:
+        if not self.available or self.db.closed:
             report.error = "full-text search is not available (SQLite without FTS5)" if not self.available else "closed"
             return report
         started = time.perf_counter()
         try:
             self._sync(library, progress, report)
         except (sqlite3.Error, FullTextError) as error:
-            report.error = "full-text index is in use by another reader" if _is_busy(error) else str(error)
-            if not _is_busy(error):
+            report.error = "full-text index is in use by another reader" if is_busy(error) else str(error)
+            if not is_busy(error):
                 self._needs_reset = True
         except Exception as error:  # a parser bug must not kill the app's worker thread
             report.error = f"full-text sync stopped: {type(error).__name__}: {error}"
@@ -397,9 +216,9 @@ class FullTextIndex:
         if self._needs_reset:
             self._reset()
             report.rebuilt = True
-        with self._connection() as conn:
+        with self.db.connection() as conn:
             stored = {
-                _path_of(key): (size, mtime) for key, size, mtime in conn.execute("SELECT path, size, mtime FROM files")
+                path_of(key): (size, mtime) for key, size, mtime in conn.execute("SELECT path, size, mtime FROM files")
             }
             dead = int(conn.execute("SELECT value FROM meta WHERE key = 'dead'").fetchone()[0] or 0)
         if dead > DEAD_MIN and dead > DEAD_RATIO * max(len(stored), 1):
@@ -440,64 +259,43 @@ class FullTextIndex:
         report.removed = len(gone)
 
     def _write(self, rows: Sequence[tuple[str, int, float, tuple[str, ...]]]) -> None:
-        with self._connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                replaced = 0
-                for path, size, mtime, values in rows:
-                    # Any row for this path (another reader may have indexed it meanwhile) dies.
-                    key = _key(path)
-                    replaced += conn.execute("DELETE FROM files WHERE path = ?", (key,)).rowcount
-                    rowid = conn.execute(
-                        "INSERT INTO files (path, size, mtime) VALUES (?, ?, ?)", (key, size, mtime)
-                    ).lastrowid
-                    conn.execute(
-                        f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)", (rowid, *values)
-                    )
-                if replaced:
-                    conn.execute("UPDATE meta SET value = value + ? WHERE key = 'dead'", (replaced,))
-                conn.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-                raise
+        with self.db.connection() as conn, transaction(conn):
+            replaced = 0
+            for path, size, mtime, values in rows:
+                # Any row for this path (another reader may have indexed it meanwhile) dies.
+                key = path_key(path)
+                replaced += conn.execute("DELETE FROM files WHERE path = ?", (key,)).rowcount
+                rowid = conn.execute(
+                    "INSERT INTO files (path, size, mtime) VALUES (?, ?, ?)", (key, size, mtime)
+                ).lastrowid
+                conn.execute(
+                    f"INSERT INTO fts (rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)", (rowid, *values)
+                )
+            if replaced:
+                conn.execute("UPDATE meta SET value = value + ? WHERE key = 'dead'", (replaced,))
 
     def _remove(self, paths: Sequence[str]) -> None:
-        with self._connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                removed = 0
-                for path in paths:
-                    removed += conn.execute("DELETE FROM files WHERE path = ?", (_key(path),)).rowcount
-                conn.execute("UPDATE meta SET value = value + ? WHERE key = 'dead'", (removed,))
-                conn.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-                raise
+        with self.db.connection() as conn, transaction(conn):
+            removed = 0
+            for path in paths:
+                removed += conn.execute("DELETE FROM files WHERE path = ?", (path_key(path),)).rowcount
+            conn.execute("UPDATE meta SET value = value + ? WHERE key = 'dead'", (removed,))
 
     def _reset(self) -> None:
         """Empty the index (keeping the file): the next writes re-index everything."""
         try:
-            with self._connection() as conn:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    conn.execute("DELETE FROM files")
-                    conn.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
-                    conn.execute("UPDATE meta SET value = '0' WHERE key = 'dead'")
-                    conn.execute("COMMIT")
-                except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                    raise
+            with self.db.connection() as conn, transaction(conn):
+                conn.execute("DELETE FROM files")
+                conn.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
+                conn.execute("UPDATE meta SET value = '0' WHERE key = 'dead'")
         except sqlite3.DatabaseError as error:
-            if _is_busy(error) or self.path is None:
+            if is_busy(error) or self.path is None:
                 raise
             # Too broken to empty in place: start a new file.
-            self._discard_file()
-            self.notice = f"full-text index rebuilt ({error})"
-            with self._connection() as conn:
-                self._check_schema(conn)
+            self.db.discard_file()
+            self.db.notice = f"full-text index rebuilt ({error})"
+            with self.db.connection() as conn:
+                self.db.check_schema(conn)
         self._needs_reset = False
         self._generation += 1
 
@@ -521,7 +319,7 @@ class FullTextIndex:
         the library then matches words in memory.
         """
         expression = match_expression(term)
-        if expression is None or not self.available or self._closed:
+        if expression is None or not self.available or self.db.closed:
             return None
         snapshot = self._snapshot(library)
         if snapshot is None:
@@ -534,7 +332,7 @@ class FullTextIndex:
         try:
             out = self._query(snapshot.rows, expression)
         except (sqlite3.Error, FullTextError) as error:
-            if not _is_busy(error) and not self._closed:
+            if not is_busy(error) and not self.db.closed:
                 self._needs_reset = True
             return None
         if snapshot.pending:
@@ -549,7 +347,7 @@ class FullTextIndex:
     def _query(self, rows: list[int], expression: str) -> dict[int, float]:
         """Run one MATCH; map rows to article ids with C-level loops (this is the hot path)."""
         size = len(rows)
-        with self._connection() as conn:
+        with self.db.connection() as conn:
             rowids = [rowid for (rowid,) in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))]
             if len(rowids) <= RANK_LIMIT:
                 hits = conn.execute(_BM25, (expression,)).fetchall()
@@ -583,17 +381,16 @@ class FullTextIndex:
             return dict.fromkeys(library.match_text(term), 0.0)
         return found
 
-    def _snapshot(self, library: Library) -> _Snapshot | None:
-        state = library.extras
-        snapshot = state.get("fulltext")
-        if isinstance(snapshot, _Snapshot) and snapshot.generation == self._generation:
+    def _snapshot(self, library: Library) -> RowMap | None:
+        snapshot = library.memo.full_text_rows
+        if snapshot is not None and snapshot.generation == self._generation:
             return snapshot
         generation = self._generation
         try:
-            with self._connection() as conn:
+            with self.db.connection() as conn:
                 files = conn.execute("SELECT id, path, size, mtime FROM files").fetchall()
         except (sqlite3.Error, FullTextError) as error:
-            if not _is_busy(error) and not self._closed:
+            if not is_busy(error) and not self.db.closed:
                 self._needs_reset = True
             return None
         by_path = library.by_path
@@ -601,7 +398,7 @@ class FullTextIndex:
         rows = [-1] * (max((f[0] for f in files), default=0) + 1)
         covered = 0
         for rowid, key, size, mtime in files:
-            i = by_path.get(_path_of(key))
+            i = by_path.get(path_of(key))
             if i is not None:
                 article = articles[i]
                 if _same_stamp(article, size, mtime):
@@ -611,8 +408,8 @@ class FullTextIndex:
         if covered < len(articles):
             seen = set(rows)
             pending = [i for i in range(len(articles)) if i not in seen]
-        snapshot = _Snapshot(generation, rows, pending)
-        state["fulltext"] = snapshot
+        snapshot = RowMap(generation, rows, pending)
+        library.memo.full_text_rows = snapshot
         return snapshot
 
     def __repr__(self) -> str:
@@ -627,41 +424,12 @@ def _row(article: Article, library: Library) -> tuple[str, int, float, tuple[str
     """
     full, _problems = library.read(article)
     values = (full.title, full.subtitle, full.source, full.author, "\n".join(full.tags), full.body)
-    return article.path, article.size, article.mtime, tuple(_SURROGATE.sub("\ufffd", value) for value in values)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_BYTES_KEY = "\x00"
-"""Starts a ``files.path`` key spelled as hex bytes: no real path starts with NUL."""
-
-
-def _key(path: str) -> str:
-    """A path as SQLite can store it: a file name that is not UTF-8 (lone surrogates, which
-    SQLite refuses) is kept as the hex of its bytes, losslessly, instead of stopping the sync."""
-    if _SURROGATE.search(path) is None:
-        return path
-    return _BYTES_KEY + path.encode("utf-8", "surrogateescape").hex()
-
-
-def _path_of(key: str) -> str:
-    """:func:`_key` undone."""
-    if not key.startswith(_BYTES_KEY):
-        return key
-    try:
-        return bytes.fromhex(key[1:]).decode("utf-8", "surrogateescape")
-    except ValueError:
-        return key
+    return article.path, article.size, article.mtime, tuple(map(storable, values))
 
 
 def _same_stamp(article: Article, size: int, mtime: float) -> bool:
-    """Whether the indexed stamp is still the article's (mtimes compared to the microsecond,
-    as the metadata cache does: a float round trip must not look like an edit)."""
-    return article.size == size and abs(article.mtime - mtime) < 1e-6
-
-
-def _is_busy(error: BaseException) -> bool:
-    text = str(error).lower()
-    return isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+    """Whether the indexed stamp is still the article's (the metadata cache's rule)."""
+    return same_stamp(article.size, article.mtime, size, mtime)
 
 
 def open_index(root: Path | str, *, use_cache: bool = True) -> FullTextIndex:

@@ -11,7 +11,7 @@ class Article:
     """One article of the library.
 
     The index keeps articles with an empty ``body`` so that 100,000 of them fit in memory;
-    :meth:`reader.library.index.Library.read` returns the same record with the body filled in.
+    :meth:`reader.library.snapshot.Library.read` returns the same record with the body filled in.
     """
 
     path: str

@@ -87,19 +87,7 @@ class Query:
     @property
     def words(self) -> list[str]:
         """The positive free-text words and phrases, for highlighting matches in the article."""
-        out: list[str] = []
-
-        def visit(node: Node | None, negated: bool) -> None:
-            if isinstance(node, Term) and node.field in {"", "phrase"} and not negated:
-                out.append(node.value)
-            elif isinstance(node, Not):
-                visit(node.child, not negated)
-            elif isinstance(node, And | Or):
-                for child in node.children:
-                    visit(child, negated)
-
-        visit(self.root, False)
-        return out
+        return [term.value for term in positive_text_terms(self.root)]
 
     @property
     def has_text(self) -> bool:
@@ -137,6 +125,25 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+
+
+def positive_text_terms(root: Node | None) -> list[Term]:
+    """The distinct word and phrase terms not under a negation: what the article highlights and
+    what relevance ranking sums over (:mod:`reader.library.search`)."""
+    out: dict[Term, None] = {}
+
+    def visit(node: Node | None, negated: bool) -> None:
+        if isinstance(node, Term):
+            if node.field in {"", "phrase"} and not negated:
+                out[node] = None
+        elif isinstance(node, Not):
+            visit(node.child, not negated)
+        elif isinstance(node, And | Or):
+            for child in node.children:
+                visit(child, negated)
+
+    visit(root, False)
+    return list(out)
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reader.library.index import Library
+    from reader.library.snapshot import Library
 
 
 def tag_weight(df: int, n: int) -> float:

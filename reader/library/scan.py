@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reader.library.model import ParseResult, Problem
 from reader.library.parse import MAX_PARSE_BYTES, parse_bytes
+from reader.paths import library_root
 
 EXTENSIONS = (".md", ".markdown")
 
@@ -39,7 +40,7 @@ class ScanReport:
 
 def walk(root: Path, *, follow_external_links: bool = False) -> tuple[list[FileEntry], ScanReport]:
     """Every Markdown file below ``root``, sorted by path, plus what was skipped and why."""
-    root = Path(os.path.abspath(root))
+    root = library_root(root)
     real_root = os.path.realpath(root)
     files: list[FileEntry] = []
     report = ScanReport([], [])
@@ -102,7 +103,7 @@ OUTSIDE = "symbolic link points outside the library"
 def outside_library(real_root: str, path: str) -> bool:
     """Whether ``path``, links resolved, lies outside the library whose real path is ``real_root``.
 
-    The one containment rule: the startup walk and live reload (``cache.update``) both ask it,
+    The one containment rule: the startup walk and live reload (``cache.update_paths``) both ask it,
     so ``ln -s /etc/passwd lib/x.md`` is refused whether it was there at launch or appeared later.
     """
     target = os.path.realpath(path)

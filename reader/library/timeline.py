@@ -16,18 +16,16 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reader.library.index import Library
+    from reader.library.snapshot import Library
 
 BARS = "▁▂▃▄▅▆▇█"
 _UNDATED = -1
-_MEMO_KEY = "timeline.months"
 
 
 def month_numbers(library: Library) -> list[int]:
     """Each article's month as ``year * 12 + month - 1`` (``-1`` when undated), cached per snapshot."""
-    memo = library.extras
-    cached = memo.get(_MEMO_KEY)
-    if isinstance(cached, list) and len(cached) == len(library.articles):
+    cached = library.memo.months
+    if cached is not None and len(cached) == len(library.articles):
         return cached
     months: list[int] = []
     append = months.append
@@ -39,7 +37,7 @@ def month_numbers(library: Library) -> list[int]:
             if when.tzinfo is not UTC:
                 when = when.astimezone(UTC)
             append(when.year * 12 + when.month - 1)
-    memo[_MEMO_KEY] = months
+    library.memo.months = months
     return months
 
 

@@ -1,8 +1,8 @@
 """Live reload: notice files added, edited, moved or deleted in the library while reader runs.
 
 No Textual here: :func:`watch` is a blocking iterator meant for a worker thread, stopped with
-a ``threading.Event``; :func:`apply_changes` turns one batch of changes into a new library
-snapshot, re-parsing only the files that changed (and updating the index cache).
+a ``threading.Event``; :func:`reader.library.engine.apply_changes` turns one batch into a new
+library snapshot, re-parsing only the files that changed (and updating the index cache).
 
 Sketch of the UI side (a Textual thread worker)::
 
@@ -10,15 +10,15 @@ Sketch of the UI side (a Textual thread worker)::
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_library(self) -> None:
-        for changes in watch(self.root, stop_event=stop):
-            library = apply(self.root, self.library, changes)
+        for changes in self.engine.watch(stop):
+            library = self.engine.apply(self.library, changes)
             if library is not self.library:
                 self.call_from_thread(self.set_library, library)
 
 Folder events are expanded here: a folder moved into the library yields its Markdown files,
-a folder deleted or moved away yields its path in ``deleted`` (and :func:`apply_changes`
-drops everything below it). When the library folder itself disappears (or comes back), the
-batch says ``rescan`` and :func:`apply` runs a full :func:`reader.library.cache.refresh`.
+a folder deleted or moved away yields its path in ``deleted`` (and everything below it is
+dropped). When the library folder itself disappears (or comes back), the batch says
+``rescan``: only a full :func:`reader.library.cache.refresh` can follow.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.library.index import Library
 from reader.library.scan import EXTENSIONS, outside_library, walk
+from reader.paths import library_root
 
 DEBOUNCE_MS = 300
 """Changes are gathered for up to this long before a batch is yielded (an editor's save is
@@ -84,7 +84,7 @@ def translate(root: Path | str, events: Iterable[tuple[Any, str]]) -> Changes:
     path in one batch, and the file simply counts as changed. Folders that appear are walked;
     folders that vanish are reported as deleted prefixes.
     """
-    root_str = os.path.abspath(root)
+    root_str = str(library_root(root))
     real_root = os.path.realpath(root_str)
     changed: set[str] = set()
     deleted: set[str] = set()
@@ -98,7 +98,7 @@ def translate(root: Path | str, events: Iterable[tuple[Any, str]]) -> Changes:
             continue
         if os.path.lexists(path) and outside_library(real_root, path):
             if _is_markdown(rel) or os.path.isdir(path):
-                changed.add(rel)  # never walked or read: cache.update refuses it, as the walk does
+                changed.add(rel)  # never walked or read: cache.update_paths refuses it, as the walk does
             continue
         if os.path.isfile(path):
             if _is_markdown(rel):
@@ -150,7 +150,7 @@ def watch(
     import watchfiles
 
     stop = stop_event if stop_event is not None else threading.Event()
-    root_path = Path(os.path.abspath(Path(root).expanduser()))
+    root_path = library_root(root)
     polling = force_polling
     present = True
     while not stop.is_set():
@@ -202,31 +202,4 @@ def watch(
                 yield Changes(rescan=True)  # changes may have been missed meanwhile
 
 
-def apply_changes(
-    root: Path | str, library: Library, changed_paths: Iterable[str], deleted_paths: Iterable[str]
-) -> Library:
-    """The library with just these files re-parsed (``changed``) or dropped (``deleted``).
-
-    A deleted folder drops everything below it; a "changed" path that no longer exists counts
-    as deleted. The index cache is updated too (unless another process is writing it).
-    Returns ``library`` itself when nothing changed. A batch of thousands of files (a
-    ``git checkout``) takes the full refresh path instead, which parses in parallel.
-    """
-    from reader.library import cache
-
-    changed = set(changed_paths)
-    if len(changed) >= cache.PARALLEL_MIN_FILES:
-        return cache.refresh(root, library)
-    return cache.update(root, library, changed, deleted_paths)
-
-
-def apply(root: Path | str, library: Library | None, changes: Changes) -> Library:
-    """Bring ``library`` up to date with one :class:`Changes` batch (a full refresh if needed)."""
-    from reader.library import cache
-
-    if library is None or changes.rescan:
-        return cache.refresh(root, library)
-    return apply_changes(root, library, changes.changed, changes.deleted)
-
-
-__all__ = ["DEBOUNCE_MS", "Changes", "apply", "apply_changes", "translate", "watch"]
+__all__ = ["DEBOUNCE_MS", "Changes", "translate", "watch"]

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reader.state.identity import record_json
+
 CONTEXT = 32
 """Characters of context kept on each side of the passage (what TextQuoteSelector suggests)."""
 
@@ -48,19 +50,8 @@ class Highlight:
     def is_article_note(self) -> bool:
         return not self.exact
 
-    def to_json(self) -> dict[str, str]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "path": self.path,
-            "link": self.link,
-            "fingerprint": self.fingerprint,
-            "exact": self.exact,
-            "prefix": self.prefix,
-            "suffix": self.suffix,
-            "note": self.note,
-            "created": self.created,
-        }
+    def to_json(self) -> dict[str, object]:
+        return record_json(self)
 
 
 def plain_text(blocks: list[str]) -> str:

@@ -18,6 +18,7 @@ Two shapes of lookup are needed and both are linear or better:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from typing import Generic, Protocol, TypeVar
 
@@ -38,6 +39,15 @@ class Identified(Protocol):
 
 
 R = TypeVar("R", bound=Identified)
+
+
+_IDENTITY_KEYS = ("id", "title", "path", "link", "fingerprint")
+
+
+def record_json(record: Identified) -> dict[str, object]:
+    """A record as the state file stores it: its identity first, then its own fields in order."""
+    values = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}  # type: ignore[arg-type]
+    return {key: values.pop(key) for key in _IDENTITY_KEYS} | values
 
 
 def links_conflict(a: str, b: str) -> bool:

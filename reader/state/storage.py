@@ -1,9 +1,8 @@
 """One JSON file on disk, written so that it is never half-written and never clobbered.
 
-* **Atomic writes.** Data goes to a temporary file in the same folder, which is flushed
-  and fsynced, then ``os.replace``-d over the real file, and the folder is fsynced so the
-  rename itself survives a power cut. A reader (or a process killed mid-write) therefore
-  sees either the old file or the new one, never a mix.
+* **Atomic writes** through :func:`reader.fsutil.atomic_write_bytes` (temporary file, fsync,
+  ``os.replace``, fsync of the folder): a reader, or a process killed mid-write, sees either
+  the old file or the new one, never a mix.
 * **Cross-process lock.** ``fcntl.flock`` on a sidecar ``<file>.lock`` (never renamed, so
   every process locks the same inode) serialises read-modify-write cycles between two
   ``reader`` processes on one library. The kernel drops the lock when a process dies,
@@ -23,10 +22,11 @@ import errno
 import fcntl
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+
+from reader.fsutil import TEMP_SUFFIX, atomic_write_bytes, fsync_dir, temp_prefix
 
 MAX_STATE_BYTES = 64 * 1024 * 1024
 """Thousands of bookmarks and highlights take a few MB; anything this big is not ours to parse."""
@@ -40,31 +40,14 @@ class FileTooLarge(Exception):
         self.size = size
 
 
-def fsync_dir(folder: Path) -> None:
-    """Make a rename/creation/unlink inside ``folder`` durable.
-
-    Some filesystems refuse fsync on a directory (EINVAL); there is nothing better to do
-    there, so that one case is ignored.
-    """
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        try:
-            os.fsync(fd)
-        except OSError as exc:
-            if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
-                raise
-    finally:
-        os.close(fd)
-
-
 class JsonFile:
     """The state file plus its lock file; all methods but :meth:`locked` expect the lock held."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
-        self._temp_prefix = f".{path.name}."
-        self._temp_suffix = ".tmp"
+        self._temp_prefix = temp_prefix(path)
+        self._temp_suffix = TEMP_SUFFIX
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -110,20 +93,8 @@ class JsonFile:
         return data
 
     def write(self, data: bytes) -> None:
-        """Replace the file's content atomically and durably."""
-        folder, prefix, suffix = self.path.parent, self._temp_prefix, self._temp_suffix
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp_name, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-            raise
-        fsync_dir(self.path.parent)
+        """Replace the file's content atomically and durably (:func:`reader.fsutil.atomic_write_bytes`)."""
+        atomic_write_bytes(self.path, data, make_parents=False)
 
     def move_aside(self, now: datetime | None = None) -> Path:
         """Rename the file to ``<name>.corrupt-<YYYYmmdd-HHMMSS>[-N]`` and return the new path.

@@ -17,8 +17,8 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.config import Config, load_config, load_settings, save_setting
-from reader.library.index import Library
 from reader.library.parse import make_inert
+from reader.library.snapshot import Library
 from reader.resources import resource_dir
 from reader.ui.screens.main import READ_AFTER_SECONDS, MainScreen
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from textual import on
 
 from reader.config import save_setting
-from reader.library.index import SORTS
 from reader.library.links import describe as describe_link
 from reader.library.links import refusal as link_refusal
+from reader.library.orders import SORTS
 from reader.library.sidebar import BOOKMARKED_TERM, UNREAD_TERM
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from reader.config import Config
-    from reader.library.fulltext import FullTextIndex
-    from reader.library.index import Library
+    from reader.library.engine import Engine, Marks
     from reader.library.model import Article
+    from reader.library.snapshot import Library
     from reader.state import StateStore
     from reader.ui.layout import PaneLayout
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
         config: Config
         store: StateStore
         library: Library | None
-        full_text: FullTextIndex | None
+        engine: Engine
         sort: str
         read_after: float
         loading_message: str
@@ -51,12 +51,9 @@ if TYPE_CHECKING:
         _read_timer: Timer | None
 
         # loading.py
-        def set_library(
-            self, library: Library, marks: tuple[set[int], set[int]] | None = None, *, streaming: bool = False
-        ) -> None: ...
+        def set_library(self, library: Library, marks: Marks | None = None, *, streaming: bool = False) -> None: ...
         def update_topbar(self) -> None: ...
         def refresh_state_sets(self) -> None: ...
-        def highlight_marks(self, library: Library) -> None: ...
         def highlight_count(self) -> int: ...
 
         # filtering.py

@@ -10,9 +10,9 @@ from textual import on, work
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from reader.library.index import Library
 from reader.library.query import parse_query, selected_keys, toggle_term
 from reader.library.sidebar import SidebarNode, excluded_tags, sidebar_tree, special_nodes, tag_term
+from reader.library.snapshot import Library
 from reader.library.timeline import timeline
 from reader.ui.article_list import ArticleList
 from reader.ui.screens.contract import ScreenPart

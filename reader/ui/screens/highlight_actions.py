@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from textual import on
 
-from reader.library.index import Library
 from reader.library.sidebar import HIGHLIGHTED_TERM
 from reader.state import StateError
 from reader.state.highlights import Highlight
@@ -25,13 +24,6 @@ class HighlightActions(ScreenPart):
 
     # -- marks ----------------------------------------------------------------------------
 
-    def highlight_marks(self, library: Library) -> None:
-        """Which articles have a highlight / a note (for ``is:highlighted`` and ``has:note``)."""
-        highlighted, noted = self.store.highlight_marks(library.articles)
-        by_path = library.by_path
-        self.highlighted_ids = {by_path[p] for p in highlighted if p in by_path}
-        self.noted_ids = {by_path[p] for p in noted if p in by_path}
-
     def highlight_count(self) -> int:
         """The sidebar's "Highlights (n)": saved passages, present or not."""
         return sum(1 for h in self.store.highlights() if not h.is_article_note)
@@ -41,8 +33,7 @@ class HighlightActions(ScreenPart):
         view = self.query_one(ArticleView)
         if self.current is not None and view.article is self.current:
             view.set_passages(self.store.highlights_of(self.current))
-        if self.library is not None:
-            self.highlight_marks(self.library)
+        self.refresh_state_sets()
         if {HIGHLIGHTED_TERM, "has:note"} & self.selected_terms():
             self.apply_filter(keep=self.current.path if self.current else None)
         else:

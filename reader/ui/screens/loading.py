@@ -1,7 +1,8 @@
 """The main screen's loading pipeline: cached library, refresh, full text, live reload, marks.
 
-The library is loaded in worker threads so the first frame appears at once; every snapshot is
-handed to the UI thread (:meth:`LibraryLoading.set_library`) with its reading-state marks
+The steps are the engine's (:class:`reader.library.engine.Engine`, shared with the CLI); this
+part runs them in worker threads so the first frame appears at once, and hands every snapshot
+to the UI thread (:meth:`LibraryLoading.set_library`) with its reading-state marks
 already worked out, because matching the state against 100,000 articles takes a moment.
 """
 
@@ -12,12 +13,10 @@ import threading
 from textual import work
 from textual.worker import get_current_worker
 
-from reader.library import cache
-from reader.library.fulltext import open_index
-from reader.library.index import Library
+from reader.library.engine import Engine, Marks
+from reader.library.fulltext import SyncReport
 from reader.library.query import parse_query
-from reader.library.watch import apply as apply_changes
-from reader.library.watch import watch
+from reader.library.snapshot import Library
 from reader.state.probe import FileProbe
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
@@ -25,6 +24,8 @@ from reader.ui.screens.contract import ScreenPart
 from reader.ui.screens.modals import problem_count, reload_failed_message
 from reader.ui.widgets.topbar import TopBar
 
+FULL_TEXT_NOTICE_FROM = 2000
+"""From this many articles the top bar says the article text is being indexed."""
 STATE_POLL_SECONDS = 2.0
 """How often the state file is checked (one stat) for another window's changes."""
 
@@ -32,7 +33,7 @@ STATE_POLL_SECONDS = 2.0
 class LibraryLoading(ScreenPart):
     """Loads and watches the library; keeps the bookmark / read marks in step with the store."""
 
-    use_cache: bool
+    engine: Engine
     live_reload: bool
     background_status: str
     _stop_watching: threading.Event
@@ -44,7 +45,7 @@ class LibraryLoading(ScreenPart):
 
     @work(thread=True, exclusive=True, group="load")
     def load_library(self) -> None:
-        """Load in a thread so the first frame appears at once.
+        """Load in a thread (through the engine's pipeline) so the first frame appears at once.
 
         The cached library shows first (no file is read for it), then a refresh brings it up
         to date with the folder, re-parsing only new and changed files; a library seen for
@@ -52,34 +53,27 @@ class LibraryLoading(ScreenPart):
         the full-text index catches up, and the folder is watched for changes.
         """
         worker = get_current_worker()
-        cached = cache.load_cached(self.root) if self.use_cache else None
-        if cached is not None and not worker.is_cancelled:
-            self._publish(cached)
-            # Let the list paint before the refresh (seconds of GIL-bound stat-ing at 100,000
-            # files) and the lazy indexes compete with it for the interpreter.
-            self._wait_for_paint()
-            self._attach_full_text(cached)
-            cached.prepare()  # so the first keystroke, tag click or sort change is instant
+
+        def publish(library: Library, streaming: bool) -> None:
+            self._publish(library, streaming=streaming)
+            if not streaming:
+                # Let the list paint before the refresh (seconds of GIL-bound stat-ing at
+                # 100,000 files) and the lazy indexes compete with it for the interpreter.
+                self._wait_for_paint()
+                big = len(library) > FULL_TEXT_NOTICE_FROM
+                self.app.call_from_thread(self.set_background, "indexing article text" if big else "")
 
         def progress(done: int, total: int) -> None:
             if not worker.is_cancelled:
                 self.app.call_from_thread(self.set_background, f"indexing {done:,} of {total:,} files")
 
-        def on_batch(partial: Library) -> None:
-            if cached is None and not worker.is_cancelled:
-                self._publish(partial, streaming=True)
+        def full_text_ready(library: Library, report: SyncReport) -> None:
+            self.app.call_from_thread(self._full_text_ready, library, report.error)
 
-        library = cache.refresh(self.root, cached, progress, on_batch, use_cache=self.use_cache)
-        if worker.is_cancelled:
-            return
-        if library is not self.library:
-            self._publish(library)
-            self._wait_for_paint()
-            self._attach_full_text(library)
-            library.prepare()
-        self.app.call_from_thread(self.set_background, "")
-        self._sync_full_text(library)
-        if self.live_reload and not self._watching and not worker.is_cancelled:
+        library = self.engine.open(
+            publish, progress=progress, full_text_ready=full_text_ready, cancelled=lambda: worker.is_cancelled
+        )
+        if library is not None and self.live_reload and not self._watching and not worker.is_cancelled:
             self._watching = True
             self.app.call_from_thread(self.watch_library)
 
@@ -88,23 +82,6 @@ class LibraryLoading(ScreenPart):
         painted = threading.Event()
         self.app.call_from_thread(self.call_after_refresh, painted.set)
         painted.wait(timeout)
-
-    def _attach_full_text(self, library: Library) -> None:
-        """Let word searches use the full-text index (in a worker: it maps rows to ids)."""
-        if self.full_text is None:
-            self.full_text = open_index(self.root, use_cache=self.use_cache)
-        self.full_text.attach(library)
-
-    def _sync_full_text(self, library: Library) -> None:
-        """Attach and update the body-text index (runs in a worker thread)."""
-        self._attach_full_text(library)
-        if len(library) > 2000:
-            self.app.call_from_thread(self.set_background, "indexing article text")
-        full_text = self.full_text
-        if full_text is None:
-            return
-        report = full_text.sync(library)
-        self.app.call_from_thread(self._full_text_ready, library, report.error)
 
     def _full_text_ready(self, library: Library, error: str | None) -> None:
         self.set_background("")
@@ -116,19 +93,16 @@ class LibraryLoading(ScreenPart):
     @work(thread=True, exclusive=True, group="watch")
     def watch_library(self) -> None:
         """Live reload: new, changed and deleted files show up while the app runs."""
-        for changes in watch(self.root, stop_event=self._stop_watching):
+        for changes in self.engine.watch(self._stop_watching):
             current = self.library
             try:
-                library = apply_changes(self.root, current, changes)
+                library = self.engine.apply(current, changes)
             except Exception as error:  # a failed refresh must not end live reload
                 self.app.call_from_thread(
                     self.notify, reload_failed_message(changes, error), severity="warning", markup=False
                 )
                 continue
             if library is not current:
-                if self.full_text is not None:
-                    self.full_text.attach(library)
-                    self.full_text.sync(library)
                 self._publish(library)
 
     def stop_loading(self) -> None:
@@ -140,12 +114,10 @@ class LibraryLoading(ScreenPart):
         self.background_status = text
         self.update_topbar()
 
-    def set_library(
-        self, library: Library, marks: tuple[set[int], set[int]] | None = None, *, streaming: bool = False
-    ) -> None:
+    def set_library(self, library: Library, marks: Marks | None = None, *, streaming: bool = False) -> None:
         """Show a new library snapshot, keeping the filter, sort and cursor.
 
-        ``marks`` (bookmarked ids, read ids) is worked out by the loading worker, because
+        ``marks`` (the reading state as ids) is worked out by the loading worker, because
         matching the reading state against 100,000 articles takes a noticeable moment.
         ``streaming``: the library is still being indexed for the first time; while the user
         has not moved off the first row, the cursor follows the top of the list (the newest
@@ -159,22 +131,20 @@ class LibraryLoading(ScreenPart):
         self.library = library
         self._folded_titles = self._folded_tags = None
         article_list.articles = library.articles
-        self.bookmarked_ids, self.read_ids = marks if marks is not None else self.state_marks(library)
-        article_list.set_marks(bookmarked=self.bookmarked_ids, read=self.read_ids)
-        self.highlight_marks(library)
+        self._take_marks(marks if marks is not None else self.engine.marks(library, self.store))
         self.apply_filter(keep=keep)
         self.update_topbar()
 
+    def _take_marks(self, marks: Marks) -> None:
+        """The screen's own (mutable: ``b`` and ``u`` change them) copies, and the list's marks."""
+        self.bookmarked_ids, self.read_ids = set(marks.bookmarked), set(marks.read)
+        self.highlighted_ids, self.noted_ids = set(marks.highlighted), set(marks.noted)
+        self.query_one(ArticleList).set_marks(bookmarked=self.bookmarked_ids, read=self.read_ids)
+
     def _publish(self, library: Library, *, streaming: bool = False) -> None:
         """From a worker thread: hand a new snapshot, with its marks, to the UI."""
-        self.app.call_from_thread(self.set_library, library, self.state_marks(library), streaming=streaming)
-
-    def state_marks(self, library: Library) -> tuple[set[int], set[int]]:
-        """Ids of the bookmarked and of the read articles (follows renamed and moved files)."""
-        by_path = library.by_path
-        bookmarked = {by_path[p] for p in self.store.bookmarked_paths(library.articles) if p in by_path}
-        read = {by_path[p] for p in self.store.read_paths(library.articles) if p in by_path}
-        return bookmarked, read
+        marks = self.engine.marks(library, self.store)
+        self.app.call_from_thread(self.set_library, library, marks, streaming=streaming)
 
     def poll_state_file(self) -> None:
         """Pick up another window's bookmarks, read marks, highlights and saved searches.
@@ -187,7 +157,6 @@ class LibraryLoading(ScreenPart):
             return
         self.store.reload()
         self.refresh_state_sets()
-        self.highlight_marks(self.library)
         if self.current is not None:
             self.query_one(ArticleView).set_passages(self.store.highlights_of(self.current))
         if any(term.startswith(("is:", "has:", "-is:", "-has:")) for term in self.selected_terms()):
@@ -196,9 +165,9 @@ class LibraryLoading(ScreenPart):
             self.update_tags(self.result_ids)
 
     def refresh_state_sets(self) -> None:
+        """After the store changed underneath (another window, a removed bookmark): all marks again."""
         if self.library is not None:
-            self.bookmarked_ids, self.read_ids = self.state_marks(self.library)
-            self.query_one(ArticleList).set_marks(bookmarked=self.bookmarked_ids, read=self.read_ids)
+            self._take_marks(self.engine.marks(self.library, self.store))
 
     def update_topbar(self) -> None:
         library = self.library

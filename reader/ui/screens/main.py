@@ -22,9 +22,10 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from reader.config import Config, load_settings
-from reader.library.fulltext import FullTextIndex
-from reader.library.index import SORTS, Library
+from reader.library.engine import Engine
 from reader.library.model import Article
+from reader.library.orders import SORTS
+from reader.library.snapshot import Library
 from reader.state import StateStore
 from reader.state.probe import FileProbe
 from reader.ui.article_list import ArticleList
@@ -108,9 +109,9 @@ class MainScreen(
         self.root = Path(root)
         self.config = config
         self.read_after = read_after
-        self.use_cache = use_cache
         self.live_reload = live_reload
-        self.full_text: FullTextIndex | None = None
+        self.engine = Engine(self.root, use_cache=use_cache)
+        """The loading pipeline (shared with the CLI): cache, refresh, full text, watch, marks."""
         self.background_status = ""
         self._stop_watching = threading.Event()
         self._watching = False
@@ -185,8 +186,7 @@ class MainScreen(
 
     def on_unmount(self) -> None:
         self.stop_loading()
-        if self.full_text is not None:
-            self.full_text.close()
+        self.engine.close()
 
     def action_reload(self) -> None:
         self.load_library()

@@ -24,7 +24,7 @@ from reader.library.parse import make_inert
 from reader.ui.movement import MovementOptionList, MovementScroll
 
 if TYPE_CHECKING:
-    from reader.library.index import Library
+    from reader.library.snapshot import Library
     from reader.library.watch import Changes
 
 HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (

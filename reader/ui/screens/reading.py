@@ -12,11 +12,11 @@ from dataclasses import replace
 from textual import on, work
 from textual.worker import get_current_worker
 
-from reader.library.index import Library
 from reader.library.model import Article
 from reader.library.parse import make_inert
 from reader.library.query import parse_query
 from reader.library.related import related
+from reader.library.snapshot import Library
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.markdown_render import RenderedDoc

@@ -1,0 +1,64 @@
+"""The one way reader replaces a file the user cares about: atomically and durably.
+
+Data goes to a temporary file in the same folder (``.<name>.<random>.tmp``), which is flushed
+and fsynced, then ``os.replace``-d over the real name, and the folder is fsynced so the rename
+itself survives a power cut. Whoever reads the file — another ``reader``, or this one after a
+``kill -9`` mid-write — sees the old content or the new, never a mix. Used for the state files
+(:mod:`reader.state.storage`), the remembered settings (:mod:`reader.config`) and ``-o FILE``
+exports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+TEMP_SUFFIX = ".tmp"
+
+
+def temp_prefix(path: Path) -> str:
+    """The name every temporary file for ``path`` starts with (a cleanup can find orphans by it)."""
+    return f".{path.name}."
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename, creation or unlink inside ``folder`` durable.
+
+    Some filesystems refuse fsync on a directory (EINVAL, ENOTSUP): there is nothing better to
+    do there, so that one case is ignored; any other failure is raised.
+    """
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
+                raise
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, make_parents: bool = True) -> None:
+    """Replace ``path`` with ``data``: the old content or the new one, even on power loss."""
+    if make_parents:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """:func:`atomic_write_bytes` of ``text`` as UTF-8."""
+    atomic_write_bytes(path, text.encode("utf-8"))

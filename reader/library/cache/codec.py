@@ -1,0 +1,261 @@
+"""Articles to plain values and back: worker results, ``files`` rows and the snapshot.
+
+Three shapes, one record:
+
+* a **parsed file** (:data:`Parsed`) — plain values, cheap to pickle out of a worker process;
+* a **row** of the ``files`` table — the same values, tags joined by :data:`TAG_SEP`, and a
+  checksum of them (:func:`row_checksum`), verified when the row is read back: a flipped bit
+  on disk makes that file be read again, never a wrong title, link or date shown;
+* the **snapshot** — the whole library as a dozen column blobs, which a warm start splits in C
+  instead of building a million Python objects one row at a time; each blob has its checksum.
+
+Articles are always built by field *name* (:func:`articles_from_columns`, keyed by
+``dataclasses.fields(Article)``), column-wise in C: reordering or adding a field of
+:class:`Article` can never shift values into the wrong field, it fails loudly instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from itertools import accumulate, chain, repeat
+from operator import attrgetter, truediv
+from pathlib import Path
+from typing import Any
+
+from reader.library.model import Article, Problem
+from reader.library.scan import ScanReport
+from reader.library.snapshot import Library
+
+TAG_SEP = "\x1f"
+"""Joins an article's tags in the ``files`` table (a control character no cleaned tag has)."""
+PROBLEM_SEP = "\x1e"
+
+Parsed = tuple[str, int, int, int, str, str, str, str, "str | None", str, tuple[str, ...], str, str, int]
+"""One parsed file as plain values: ``(path, size, mtime_ns, ok, title, subtitle, source, link,
+date_iso, author, tags, fingerprint, problems, checksum)``; ``ok`` is 0 for a skipped file,
+``problems`` is :func:`encode_problems` text, ``checksum`` the row's :func:`row_checksum`.
+A ``files`` row has the same columns (:data:`reader.library.cache.schema.COLUMNS`), with the
+tags joined by :data:`TAG_SEP`."""
+
+ARTICLE_FIELDS = tuple(field.name for field in dataclasses.fields(Article))
+
+
+def articles_from_columns(**columns: Iterable[Any]) -> list[Article]:
+    """One article per position of the columns, each column named by its :class:`Article` field.
+
+    Every field must be given (``body=repeat("")`` for none): a field added to the model and
+    forgotten here is a ``TypeError`` at once, not a silently shifted record.
+    """
+    if set(columns) != set(ARTICLE_FIELDS):
+        missing, extra = set(ARTICLE_FIELDS) - set(columns), set(columns) - set(ARTICLE_FIELDS)
+        raise TypeError(f"article columns: missing {sorted(missing)}, unknown {sorted(extra)}")
+    return list(map(Article, *(columns[name] for name in ARTICLE_FIELDS)))
+
+
+def row_checksum(row: Sequence[object]) -> int:
+    """CRC-32 of a row's stored values (tags joined): ~1 µs a row, computed in the worker."""
+    return zlib.crc32("\x00".join(map(str, row)).encode("utf-8", "surrogatepass"))
+
+
+def encode_problems(problems: Sequence[Problem]) -> str:
+    return PROBLEM_SEP.join(f"{int(p.skipped)}{p.reason}" for p in problems)
+
+
+def decode_problems(path: str, encoded: str) -> list[Problem]:
+    return [Problem(path, item[1:], skipped=item[0] == "1") for item in encoded.split(PROBLEM_SEP) if item]
+
+
+class Dates:
+    """ISO strings → datetimes, each distinct one parsed once and shared."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str | None, datetime | None] = {None: None, "": None}
+
+    def convert(self, isos: Sequence[str | None]) -> Iterator[datetime | None]:
+        seen = self.seen
+        for iso in set(isos).difference(seen):
+            try:
+                seen[iso] = datetime.fromisoformat(iso)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                seen[iso] = None
+        return map(seen.__getitem__, isos)
+
+
+def _articles(columns: Sequence[Sequence[Any]], tags: Iterable[tuple[str, ...]], dates: Dates) -> list[Article]:
+    """Parsed files or rows (as columns) → articles; ``tags`` already split."""
+    path, size, mtime_ns, _ok, title, subtitle, source, link, date, author, _tags, fp = columns[:12]
+    return articles_from_columns(
+        path=path,
+        title=title,
+        subtitle=subtitle,
+        source=map(sys.intern, source),
+        link=link,
+        date=dates.convert(date),
+        author=map(sys.intern, author),
+        tags=tags,
+        body=repeat(""),
+        fingerprint=fp,
+        size=size,
+        mtime=map(truediv, mtime_ns, repeat(1e9)),
+    )
+
+
+def articles_from_parsed(columns: Sequence[Sequence[Any]], dates: Dates) -> list[Article | None]:
+    """A chunk of parsed files (as columns) → articles, ``None`` for skipped files."""
+    if not columns or not columns[0]:
+        return []
+    articles: list[Article | None] = list(_articles(columns, columns[10], dates))
+    ok = columns[3]
+    if not all(ok):
+        articles = [article if good else None for article, good in zip(articles, ok, strict=True)]
+    return articles
+
+
+def verified(rows: Iterable[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], list[str]]:
+    """``SELECT_ROWS`` rows whose checksum holds, and the paths of those whose does not."""
+    good: list[tuple[Any, ...]] = []
+    bad: list[str] = []
+    for row in rows:
+        if row_checksum(row[:-1]) == row[-1]:
+            good.append(row)
+        else:
+            bad.append(str(row[0]))
+    return good, bad
+
+
+def from_rows(rows: Sequence[tuple[Any, ...]]) -> tuple[list[Article], list[Problem]]:
+    """Verified rows → their articles and problems (in row order)."""
+    problems: list[Problem] = []
+    for row in rows:
+        if row[12]:
+            problems += decode_problems(row[0], row[12])
+    with_article = [row for row in rows if row[3]]
+    if not with_article:
+        return [], problems
+    columns = list(zip(*with_article, strict=True))
+    split = [tuple(map(sys.intern, joined.split(TAG_SEP))) if joined else () for joined in columns[10]]
+    return _articles(columns, split, Dates()), problems
+
+
+# -- the snapshot ---------------------------------------------------------------------------
+
+_NUL = "\x00"
+"""Separates the values of a snapshot column: the parser leaves none in a field, and no file
+name can hold one."""
+_SNAPSHOT_TEXT = ("path", "title", "subtitle", "source", "link", "date", "author", "fingerprint")
+_CHECKSUMS = "checksums"
+
+
+def snapshot_of(library: Library) -> list[tuple[str, bytes]] | None:
+    """The library as a handful of columns, one blob each, plus their checksums.
+
+    ``None`` if a value holds a NUL (it could not be split back); the rows still serve then.
+    """
+    articles = library.articles
+    count = len(articles)
+    parts: list[tuple[str, bytes]] = [("count", str(count).encode())]
+
+    def text(values: Iterable[str], expected: int) -> bytes | None:
+        joined = _NUL.join(values)
+        if joined.count(_NUL) != max(expected - 1, 0):
+            return None
+        return joined.encode("utf-8", "surrogatepass")
+
+    for name in _SNAPSHOT_TEXT:
+        if name == "date":
+            values: Iterable[str] = [a.date.isoformat() if a.date is not None else "" for a in articles]
+        else:
+            values = map(attrgetter(name), articles)
+        blob = text(values, count)
+        if blob is None:
+            return None
+        parts.append((name, blob))
+    all_tags = [a.tags for a in articles]
+    names = list(dict.fromkeys(chain.from_iterable(all_tags)))
+    ids = {name: i for i, name in enumerate(names)}
+    names_blob = text(names, len(names))
+    if names_blob is None:
+        return None
+    parts += [
+        ("tag_names", names_blob),
+        ("tag_ids", array("I", map(ids.__getitem__, chain.from_iterable(all_tags))).tobytes()),
+        ("tag_counts", array("I", map(len, all_tags)).tobytes()),
+        ("size", array("q", [a.size for a in articles]).tobytes()),
+        ("mtime", array("d", [a.mtime for a in articles]).tobytes()),
+        ("problems", json.dumps([[p.path, p.reason, p.skipped] for p in library.problems]).encode()),
+        ("skipped_dirs", json.dumps(library.skipped_dirs).encode()),
+    ]
+    parts.append((_CHECKSUMS, json.dumps({name: zlib.crc32(blob) for name, blob in parts}).encode()))
+    return parts
+
+
+def library_from_snapshot(root: Path, parts: dict[str, bytes]) -> Library:
+    """The inverse of :func:`snapshot_of`. Raises ``ValueError``, ``KeyError``, ``TypeError``
+    or ``IndexError`` on anything inconsistent, a checksum that does not hold included."""
+    checksums = json.loads(parts[_CHECKSUMS])
+    if set(checksums) != set(parts) - {_CHECKSUMS}:
+        raise ValueError("snapshot parts do not match their checksums")
+    for name, expected in checksums.items():
+        if zlib.crc32(parts[name]) != expected:
+            raise ValueError(f"snapshot part {name} is damaged")
+    count = int(parts["count"])
+
+    def text(name: str, expected: int) -> list[str]:
+        if expected == 0:
+            return []
+        values = parts[name].decode("utf-8", "surrogatepass").split(_NUL)
+        if len(values) != expected:
+            raise ValueError(f"snapshot column {name}: {len(values)} values, expected {expected}")
+        return values
+
+    paths = text("path", count)
+    joined = f"{_NUL}{_NUL.join(paths)}{_NUL}".replace(_NUL, "/")
+    if "//" in joined or "/../" in joined:  # empty, absolute, or climbing out of the library
+        raise ValueError("snapshot path outside the library")
+    names = parts["tag_names"].decode("utf-8", "surrogatepass").split(_NUL) if parts["tag_names"] else []
+    flat = tuple(map(names.__getitem__, memoryview(parts["tag_ids"]).cast("I")))
+    ends = list(accumulate(memoryview(parts["tag_counts"]).cast("I")))
+    if len(ends) != count or (ends[-1] if ends else 0) != len(flat):
+        raise ValueError("snapshot tags do not add up")
+    tags = list(map(flat.__getitem__, map(slice, [0, *ends[:-1]], ends)))
+    sizes = memoryview(parts["size"]).cast("q").tolist()
+    mtimes = memoryview(parts["mtime"]).cast("d").tolist()
+    if len(sizes) != count or len(mtimes) != count:
+        raise ValueError("snapshot sizes do not add up")
+    articles = articles_from_columns(
+        path=paths,
+        title=text("title", count),
+        subtitle=text("subtitle", count),
+        source=map(sys.intern, text("source", count)),
+        link=text("link", count),
+        date=Dates().convert(text("date", count)),
+        author=map(sys.intern, text("author", count)),
+        tags=tags,
+        body=repeat(""),
+        fingerprint=text("fingerprint", count),
+        size=sizes,
+        mtime=mtimes,
+    )
+    problems = [Problem(str(p), str(r), bool(s)) for p, r, s in json.loads(parts["problems"])]
+    skipped = [str(d) for d in json.loads(parts["skipped_dirs"])]
+    return Library(root, articles, problems, skipped)
+
+
+def encode_scan(report: ScanReport) -> str:
+    return json.dumps(
+        {"skipped_dirs": report.skipped_dirs, "problems": [[p.path, p.reason, p.skipped] for p in report.problems]},
+        ensure_ascii=True,
+    )
+
+
+def decode_scan(value: str) -> ScanReport:
+    data = json.loads(value)
+    return ScanReport(
+        [str(d) for d in data["skipped_dirs"]], [Problem(str(p), str(r), bool(s)) for p, r, s in data["problems"]]
+    )

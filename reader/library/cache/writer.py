@@ -1,0 +1,149 @@
+"""The cache as one refresh uses it: stamps and verified rows out, parsed files and a snapshot in.
+
+Any failure switches the writer off (``conn`` becomes ``None``) instead of failing the
+refresh: the library being loaded matters, its cache does not. Writes go in transactions of
+:data:`WRITE_EVERY` files; any write to ``files`` drops the snapshot in the same transaction,
+so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from reader.library.cache import codec
+from reader.library.cache.lock import WriteLock
+from reader.library.cache.schema import INSERT, SELECT_ROWS, SELECT_STAMPS, CacheLocked, CacheUnusable, open_database
+from reader.library.model import Article, Problem
+from reader.library.scan import ScanReport
+from reader.library.snapshot import Library
+from reader.library.sqlite import transaction
+
+WRITE_EVERY = 2048
+"""Parsed files per cache transaction during a long index."""
+_IN_CHUNK = 500
+"""Paths per ``path IN (…)`` query (SQLite's default limit on parameters is far above)."""
+
+
+class CacheWriter:
+    """The cache file of one library for the length of one refresh (holding its write lock)."""
+
+    def __init__(self, root: Path, path: Path) -> None:
+        self.root = root
+        self.path = path
+        self.conn: sqlite3.Connection | None = None
+        self.lock = WriteLock(path)
+        self.has_snapshot = False
+        self.pending: list[tuple[Any, ...]] = []
+
+    def open(self) -> bool:
+        """Take the write lock and open (or create) the database; ``False``: go without a cache."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False
+        if not self.lock.acquire():
+            return False  # another process is writing this cache: leave it alone
+        try:
+            self.conn = open_database(self.path, self.root, create=True)
+            self.has_snapshot = self.conn.execute("SELECT count(*) FROM snapshot").fetchone()[0] > 0
+            return True
+        except (CacheLocked, CacheUnusable, sqlite3.Error):
+            self.close()
+            return False
+
+    def stamps(self) -> dict[str, tuple[int, int]] | None:
+        """``path → (size, mtime_ns)`` of every stored file, or ``None`` without a cache."""
+        if self.conn is None:
+            return None
+        try:
+            return {p: (s, m) for p, s, m in self.conn.execute(SELECT_STAMPS)}
+        except sqlite3.Error:
+            self.close()
+            return None
+
+    def load(self, paths: Sequence[str]) -> tuple[list[Article], list[Problem]] | None:
+        """The stored articles and problems of ``paths`` (files unchanged on disk).
+
+        A row whose checksum fails is left out: its file counts as not stored, and is parsed.
+        """
+        if self.conn is None:
+            return None
+        wanted = set(paths)
+        try:
+            if len(wanted) > 2000:
+                rows = [row for row in self.conn.execute(SELECT_ROWS) if row[0] in wanted]
+            else:
+                rows = []
+                ordered = sorted(wanted)
+                for i in range(0, len(ordered), _IN_CHUNK):
+                    part = ordered[i : i + _IN_CHUNK]
+                    marks = ", ".join("?" * len(part))
+                    rows += self.conn.execute(f"{SELECT_ROWS} AND path IN ({marks})", part).fetchall()
+            return codec.from_rows(codec.verified(rows)[0])
+        except (sqlite3.Error, UnicodeEncodeError, TypeError, ValueError, IndexError, AttributeError):
+            self.close()
+            return None
+
+    def add(self, columns: Sequence[Sequence[Any]]) -> None:
+        """Queue a chunk of parsed files (as columns); written every :data:`WRITE_EVERY`."""
+        if self.conn is None or not columns or not columns[0]:
+            return
+        stored = list(columns)
+        stored[10] = list(map(codec.TAG_SEP.join, columns[10]))
+        self.pending += zip(*stored, strict=True)
+        if len(self.pending) >= WRITE_EVERY:
+            self.flush()
+
+    def flush(self, deleted: Iterable[str] = ()) -> None:
+        """Write what is queued and forget ``deleted``, in one transaction; give up on errors."""
+        rows, self.pending = self.pending, []
+        removed = [(path,) for path in deleted]
+        if self.conn is None or (not rows and not removed):
+            return
+        conn = self.conn
+        try:
+            with transaction(conn):
+                conn.executemany("DELETE FROM files WHERE path = ?", removed)
+                try:
+                    conn.executemany(INSERT, rows)
+                except UnicodeEncodeError:
+                    # A file name that is not valid UTF-8 cannot be SQLite text: store the
+                    # others; that file is simply parsed again next time.
+                    for row in rows:
+                        with contextlib.suppress(UnicodeEncodeError):
+                            conn.execute(INSERT, row)
+                if self.has_snapshot:  # it no longer matches the rows
+                    conn.execute("DELETE FROM snapshot")
+                    self.has_snapshot = False
+        except sqlite3.Error:
+            self.close()
+
+    def write_snapshot(self, library: Library, report: ScanReport) -> None:
+        """Save the finished library whole, for the next warm start (see :func:`codec.snapshot_of`)."""
+        self.flush()
+        if self.conn is None:
+            return
+        parts = codec.snapshot_of(library) or []
+        conn = self.conn
+        try:
+            with transaction(conn):
+                conn.execute("DELETE FROM snapshot")
+                conn.executemany("INSERT INTO snapshot (name, data) VALUES (?, ?)", parts)
+                # The walk's findings, for a warm start from the rows when there is no snapshot.
+                scan = codec.encode_scan(report)
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('scan', ?)", (scan,))
+            self.has_snapshot = bool(parts)
+        except (sqlite3.Error, UnicodeEncodeError):
+            self.close()
+
+    def close(self) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.close()
+            self.conn = None
+        self.pending = []
+        self.lock.release()

@@ -1,0 +1,224 @@
+"""The one pipeline from a folder to query results, shared by the CLI and the app.
+
+    open → cached library → refresh → full text (attach + sync) → watch → apply changes
+         → state marks → query
+
+Every step exists once, here; ``reader list`` and the TUI differ only in what they do between
+steps (the app paints, the CLI prints). Typical uses::
+
+    engine = Engine(root)                                   # the CLI
+    library = engine.load(full_text=query.needs_full_text)
+    result = engine.search(library, query, engine.marks(library, store))
+
+    library = engine.open(publish, progress=..., full_text_ready=...)   # the app, in a worker
+    for changes in engine.watch(stop):                                  # another worker
+        library = engine.apply(library, changes)
+
+**The library never imports the state** (:mod:`reader.state` sits above it): the reading
+state comes in through :class:`MarkSource`, which :class:`reader.state.StateStore`
+satisfies as it is, and goes to the query as :class:`Marks` — plain id sets.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from reader import paths
+from reader.library import cache
+from reader.library.fulltext import FullTextIndex, SyncReport, open_index
+from reader.library.model import Article
+from reader.library.query import Query
+from reader.library.search import SearchResult
+from reader.library.snapshot import Library
+from reader.library.watch import Changes, watch
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class MarkSource(Protocol):
+    """Where the reading state comes from (:class:`reader.state.StateStore` is one): paths of the
+    bookmarked, read, highlighted and noted articles among ``articles``, following renames."""
+
+    def bookmarked_paths(self, articles: Iterable[Article]) -> set[str]: ...
+
+    def read_paths(self, articles: Iterable[Article]) -> set[str]: ...
+
+    def highlight_marks(self, articles: Iterable[Article]) -> tuple[set[str], set[str]]: ...
+
+
+@dataclass(slots=True, frozen=True)
+class Marks:
+    """The reading state of one library snapshot as article ids: what ``is:`` and ``has:note``
+    select, and what the list draws as ★ and read."""
+
+    bookmarked: frozenset[int] = frozenset()
+    read: frozenset[int] = frozenset()
+    highlighted: frozenset[int] = frozenset()
+    noted: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, library: Library, source: MarkSource) -> Marks:
+        """Match ``source`` against ``library`` (O(articles); a noticeable moment at 100,000, so
+        call it where the library is built, off the UI thread)."""
+        articles = library.articles
+        ids = library.by_path
+
+        def to_ids(found: Iterable[str]) -> frozenset[int]:
+            return frozenset(ids[path] for path in found if path in ids)
+
+        highlighted, noted = source.highlight_marks(articles)
+        return cls(
+            bookmarked=to_ids(source.bookmarked_paths(articles)),
+            read=to_ids(source.read_paths(articles)),
+            highlighted=to_ids(highlighted),
+            noted=to_ids(noted),
+        )
+
+
+def apply_changes(root: Path | str, library: Library | None, changes: Changes) -> Library:
+    """The library after one :class:`Changes` batch: only the changed paths re-read, or a full
+    refresh when the folder itself went or came back, or when the batch is so large (a ``git
+    checkout``) that the parallel refresh is faster. ``library`` itself when nothing changed."""
+    if library is None or changes.rescan or len(changes.changed) >= cache.PARALLEL_MIN_FILES:
+        return cache.refresh(root, library)
+    return cache.update_paths(root, library, changes.changed, changes.deleted)
+
+
+class Engine:
+    """One library folder's pipeline. ``use_cache=False`` neither reads nor writes the index
+    cache, and keeps the full-text index in memory (``--no-cache``, tests)."""
+
+    def __init__(self, root: Path | str, *, use_cache: bool = True) -> None:
+        self.root = paths.library_root(root)
+        self.use_cache = use_cache
+        self.full_text: FullTextIndex | None = None
+        """Opened on first use (:meth:`attach`); its ``notice`` says when it had to be rebuilt."""
+
+    # -- loading --------------------------------------------------------------------------
+
+    def load_cached(self) -> Library | None:
+        """The library as the index cache last saw it (no file read), or ``None``."""
+        return cache.load_cached(self.root) if self.use_cache else None
+
+    def refresh(
+        self,
+        library: Library | None = None,
+        *,
+        progress: ProgressCallback | None = None,
+        on_batch: Callable[[Library], None] | None = None,
+    ) -> Library:
+        """Walk the folder, re-parse what changed since ``library`` (or the cache), save.
+        ``library`` itself when nothing changed; see :func:`reader.library.cache.refresh`."""
+        return cache.refresh(self.root, library, progress, on_batch, use_cache=self.use_cache)
+
+    def load(self, *, full_text: bool = False) -> Library:
+        """The up-to-date library in one call (the CLI). ``full_text``: also sync the full-text
+        index and attach it, which only a query with words needs (it reads changed bodies)."""
+        library = self.refresh(self.load_cached())
+        if full_text:
+            self.sync(library)
+        return library
+
+    def open(
+        self,
+        publish: Callable[[Library, bool], None],
+        *,
+        progress: ProgressCallback | None = None,
+        full_text_ready: Callable[[Library, SyncReport], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> Library | None:
+        """The app's loading pipeline, run in a worker thread; returns the final library, or
+        ``None`` once ``cancelled()``.
+
+        ``publish(library, streaming)`` is called with the cached library first (no file read),
+        then — for a library seen for the first time — with growing partial libraries while it
+        is parsed (``streaming=True``), then with the refreshed one if it differs. It may block
+        (until the UI has painted): each published library is then made ready for instant
+        searching (:meth:`attach`, :meth:`Library.prepare`) while the UI shows it. Finally the
+        full-text index catches up and ``full_text_ready(library, report)`` is called.
+        """
+        cached = self.load_cached()
+        if cached is not None and not cancelled():
+            publish(cached, False)
+            self.attach(cached)
+            cached.prepare()  # so the first keystroke, tag click or sort change is instant
+
+        def on_batch(partial: Library) -> None:
+            if cached is None and not cancelled():
+                publish(partial, True)
+
+        library = self.refresh(cached, progress=progress, on_batch=on_batch)
+        if cancelled():
+            return None
+        if library is not cached:
+            publish(library, False)
+            self.attach(library)
+            library.prepare()
+        report = self.sync(library)
+        if full_text_ready is not None and not cancelled():
+            full_text_ready(library, report)
+        return library
+
+    # -- full text ------------------------------------------------------------------------
+
+    def attach(self, library: Library) -> Library:
+        """Let ``library``'s word searches use the full-text index (builds its row map: call it
+        off the UI thread). Returns ``library``."""
+        if self.full_text is None:
+            self.full_text = open_index(self.root, use_cache=self.use_cache)
+        return self.full_text.attach(library)
+
+    def sync(self, library: Library, progress: ProgressCallback | None = None) -> SyncReport:
+        """Attach, then index the bodies of new and changed files. Never raises: a problem is
+        in the report's ``error`` (searches then match what the index holds, or metadata)."""
+        self.attach(library)
+        assert self.full_text is not None
+        return self.full_text.sync(library, progress)
+
+    def notices(self, report: SyncReport | None = None) -> list[str]:
+        """One line each for what the user should know about the full-text index."""
+        found = [self.full_text.notice] if self.full_text is not None and self.full_text.notice else []
+        return found + ([report.error] if report is not None and report.error else [])
+
+    # -- live changes ---------------------------------------------------------------------
+
+    def watch(self, stop: threading.Event) -> Iterator[Changes]:
+        """Debounced batches of changes in the folder until ``stop`` is set (blocks: a worker)."""
+        return watch(self.root, stop_event=stop)
+
+    def apply(self, library: Library | None, changes: Changes) -> Library:
+        """:func:`apply_changes`, then the full-text index follows the new snapshot (if one is
+        open). ``library`` itself when nothing changed, so a caller can skip a redraw."""
+        updated = apply_changes(self.root, library, changes)
+        if updated is not library and self.full_text is not None:
+            self.sync(updated)
+        return updated
+
+    # -- state and queries ----------------------------------------------------------------
+
+    def marks(self, library: Library, source: MarkSource | None) -> Marks:
+        """The reading state as ids of ``library`` (no source: nothing marked)."""
+        return Marks.of(library, source) if source is not None else Marks()
+
+    def search(self, library: Library, query: str | Query, marks: Marks, *, sort: str = "date") -> SearchResult:
+        """The ids matching ``query`` in ``sort`` order, the marks feeding ``is:`` and ``has:``."""
+        return library.search(
+            query,
+            sort=sort,
+            bookmarked=marks.bookmarked,
+            read=marks.read,
+            highlighted=marks.highlighted,
+            noted=marks.noted,
+        )
+
+    def close(self) -> None:
+        """Close the full-text index's connections (the app on exit)."""
+        if self.full_text is not None:
+            self.full_text.close()
+
+
+__all__ = ["Engine", "MarkSource", "Marks", "apply_changes"]

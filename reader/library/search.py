@@ -1,0 +1,205 @@
+"""Evaluating a query over a library snapshot: the matching ids, in display order.
+
+Everything a keystroke needs was precomputed when the snapshot was built
+(:class:`reader.library.snapshot.Library`): each tag's set of ids, the sort orders, a line of
+folded tokens per article. A filter is then a few set operations and one pass over a presorted
+id list, which stays in the tens of milliseconds at 100,000 articles. Words and phrases go to
+the full-text index when one is attached (:class:`TextSearch`, with bm25 relevance), else to
+the in-memory token lines; both follow one tokenizer (:mod:`reader.library.tokens`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from reader.library.query import And, DateRange, Node, Not, Or, Query, Term, parse_query, positive_text_terms
+from reader.library.tokens import has_token, line_needle, token_lines
+
+if TYPE_CHECKING:
+    from reader.library.model import Article
+    from reader.library.snapshot import Library
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """The ids matching a query, in display order, and what was wrong with the query."""
+
+    ids: list[int]
+    errors: list[str]
+    query: Query
+
+
+class TextSearch(Protocol):
+    """A full-text index (:class:`reader.library.fulltext.FullTextIndex`) a library searches through.
+
+    It is handed the library on every call because its rows must be mapped to *that*
+    snapshot's article ids; so one index serves every snapshot ``with_changes`` derives.
+    """
+
+    def scores(self, library: Library, term: Term) -> dict[int, float] | None:
+        """Ids matching a bare word (token prefix) or phrase, with relevance (higher is better);
+        ``None`` when the index cannot answer (the library then matches in memory)."""
+        ...
+
+
+def haystack_text(a: Article) -> str:
+    """The metadata a word matches in memory: title, subtitle, source, author and tags (folded by
+    :func:`reader.library.tokens.token_lines`, as the full-text index folds them)."""
+    return f"{a.title}\n{a.subtitle}\n{a.source}\n{a.author}\n{' '.join(a.tags)}"
+
+
+@dataclass(slots=True, frozen=True)
+class Context:
+    bookmarked: frozenset[int]
+    read: frozenset[int]
+    highlighted: frozenset[int] = frozenset()
+    noted: frozenset[int] = frozenset()
+    scores: dict[Term, dict[int, float]] = field(default_factory=dict)
+    """Full-text scores of the word and phrase terms met so far: for ranking, and asked once."""
+
+
+def run(library: Library, query: str | Query, sort: str, context: Context) -> SearchResult:
+    """Ids matching ``query`` in ``sort`` order (``context`` holds the marks ``is:`` and
+    ``has:note`` select; see :meth:`reader.library.snapshot.Library.search`).
+
+    Relevance rule: with a full-text index attached (:attr:`full_text`), a query holding
+    words or phrases comes best match first (bm25, summed over its non-negated words and
+    phrases; ties newest first) when ``sort`` is ``"relevance"`` or the default ``"date"``.
+    ``"title"`` and ``"source"`` always keep their order; with no words, or no index,
+    ``"relevance"`` means newest first.
+    """
+    parsed = parse_query(query) if isinstance(query, str) else query
+    order = library.orders.get(sort, library.orders["date"])
+    if parsed.root is None:
+        return SearchResult(list(order), parsed.errors, parsed)
+    matched = _eval(library, parsed.root, context)
+    if context.scores and (sort == "relevance" or (sort == "date" and parsed.has_text)):
+        ranked = _by_relevance(library, matched, parsed.root, context)
+        if ranked is not None:
+            return SearchResult(ranked, parsed.errors, parsed)
+    if len(matched) * 8 < len(order):
+        rank = _rank(library, sort)
+        ids = sorted(matched, key=rank.__getitem__)
+    else:
+        ids = [i for i in order if i in matched]
+    return SearchResult(ids, parsed.errors, parsed)
+
+def _by_relevance(library: Library, matched: set[int], root: Node, context: Context) -> list[int] | None:
+    """``matched`` best first by the summed scores of the query's positive words and phrases."""
+    tables = [context.scores[t] for t in positive_text_terms(root) if t in context.scores]
+    if not tables:
+        return None
+    # Newest first, then a stable sort by score (C-level keys where possible: 100,000 ids).
+    order = library.orders["date"]
+    if len(matched) * 8 < len(order):
+        ids = sorted(matched, key=_rank(library, "date").__getitem__)
+    else:
+        ids = list(filter(matched.__contains__, order))
+    if len(tables) == 1 and matched <= tables[0].keys():
+        ids.sort(key=tables[0].__getitem__, reverse=True)
+    else:
+        total = {i: sum(t.get(i, 0.0) for t in tables) for i in ids}
+        ids.sort(key=total.__getitem__, reverse=True)
+    return ids
+
+def _rank(library: Library, sort: str) -> list[int]:
+    cache_key = f"rank:{sort}"
+    rank = library.orders.get(cache_key)
+    if rank is None:
+        order = library.orders.get(sort, library.orders["date"])
+        rank = [0] * len(order)
+        for position, i in enumerate(order):
+            rank[i] = position
+        library.orders[cache_key] = rank
+    return rank
+
+def _all(library: Library) -> set[int]:
+    return set(range(len(library.articles)))
+
+def _eval(library: Library, node: Node, context: Context) -> set[int]:
+    if isinstance(node, And):
+        positives = [c for c in node.children if not isinstance(c, Not)]
+        negatives = [c.child for c in node.children if isinstance(c, Not)]
+        sets = sorted((_eval(library, c, context) for c in positives), key=len)
+        result = set(sets[0]) if sets else _all(library)
+        for other in sets[1:]:
+            result &= other
+            if not result:
+                return result
+        for negative in negatives:
+            result -= _eval(library, negative, context)
+        return result
+    if isinstance(node, Or):
+        union: set[int] = set()
+        for child in node.children:
+            union |= _eval(library, child, context)
+        return union
+    if isinstance(node, Not):
+        return _all(library) - _eval(library, node.child, context)
+    if isinstance(node, DateRange):
+        return _date_range(library, node)
+    return _term(library, node, context)
+
+def _date_range(library: Library, node: DateRange) -> set[int]:
+    stamps, ids = library.date_index()
+    low = bisect.bisect_left(stamps, node.start.timestamp()) if node.start else 0
+    high = bisect.bisect_left(stamps, node.end.timestamp()) if node.end else len(stamps)
+    return set(ids[low:high])
+
+
+def _term(library: Library, term: Term, context: Context) -> set[int]:
+    kind, value = term.field, term.value
+    if kind == "tag":
+        tids = library.tag_ids_for(value)
+        if len(tids) == 1:
+            return set(library.postings[tids[0]])
+        return set().union(*(library.postings[t] for t in tids)) if tids else set()
+    if kind == "is":
+        if value == "bookmarked":
+            return set(context.bookmarked)
+        if value == "read":
+            return set(context.read)
+        if value == "highlighted":
+            return set(context.highlighted)
+        if value == "noted":
+            return set(context.noted)
+        return _all(library) - context.read
+    needle = value.casefold()
+    if kind in {"source", "author", "title"}:
+        return {i for i, value in enumerate(library.folded_field(kind)) if needle in value}
+    if not has_token(value):
+        return _all(library)  # "&", "-", "*": nothing to look for, so no reason to hide anything
+    if library.full_text is not None:
+        scores = context.scores.get(term)
+        if scores is None:
+            scores = library.full_text.scores(library, term)
+        if scores is not None:
+            context.scores[term] = scores
+            return set(scores)
+    return match_text(library, term)
+
+def match_text(library: Library, term: Term, ids: Iterable[int] | None = None) -> set[int]:
+    """Articles (of ``ids``; default all) whose metadata holds a word or phrase, in memory.
+
+    The same meaning as the full-text index, minus bodies: a bare word matches a token
+    *starting* with it (``ranso`` → "Ransomware", but ``ware`` does not; a one-character
+    word only that whole token), a phrase matches whole tokens in order; tokens are runs of
+    letters and digits, case and diacritics ignored. Used when no index is attached, and
+    for articles the index does not cover yet.
+    """
+    # On " tok tok tok " lines a token-prefix test is a plain substring test, done in C.
+    needle = line_needle(term.field == "phrase", term.value)
+    if needle is None:
+        return _all(library) if ids is None else set(ids)
+    if ids is None:
+        return {i for i, line in enumerate(library.token_lines()) if needle in line}
+    lines = library.memo.token_lines
+    if lines is not None:
+        return {i for i in ids if needle in lines[i]}
+    # A few articles (those the full-text index has not reached yet): no need to build
+    # the lines of all of them.
+    articles = library.articles
+    return {i for i in ids if needle in token_lines([haystack_text(articles[i])])[0]}
