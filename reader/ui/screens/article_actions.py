@@ -6,15 +6,12 @@ sidebar counts, or (when the filter depends on that state) the whole result.
 
 from __future__ import annotations
 
-from textual import on
-
 from reader.config import save_setting
 from reader.library.links import describe as describe_link
 from reader.library.links import refusal as link_refusal
 from reader.library.orders import SORTS
 from reader.library.sidebar import BOOKMARKED_TERM, UNREAD_TERM
 from reader.ui.article_list import ArticleList
-from reader.ui.article_view import ArticleView
 from reader.ui.screens.contract import ScreenPart
 from reader.ui.screens.modals import BookmarkRow, BookmarksScreen, NamePrompt, ProblemsScreen, problem_lines
 from reader.ui.widgets.tag_sidebar import TagTree
@@ -95,10 +92,6 @@ class ArticleActions(ScreenPart):
             return
         self.app.copy_to_clipboard(url)
         self.notify(f"Copied {describe_link(url)}", timeout=3, markup=False)
-
-    @on(ArticleView.LinkClicked)
-    def _link_clicked(self, event: ArticleView.LinkClicked) -> None:
-        self.open_external(event.href)
 
     # -- screens over the panes ---------------------------------------------------------------
 

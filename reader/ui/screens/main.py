@@ -36,6 +36,7 @@ from reader.ui.screens.article_actions import ArticleActions
 from reader.ui.screens.filtering import Filtering
 from reader.ui.screens.highlight_actions import HighlightActions
 from reader.ui.screens.loading import STATE_POLL_SECONDS, LibraryLoading
+from reader.ui.screens.navigation import History, Navigation
 from reader.ui.screens.panes import PaneActions
 from reader.ui.screens.reading import RELATED_COUNT, CurrentArticle
 from reader.ui.widgets.filter_status import FilterStatus
@@ -50,7 +51,7 @@ READ_AFTER_SECONDS = 1.5
 
 
 class MainScreen(
-    LibraryLoading, Filtering, CurrentArticle, PaneActions, ArticleActions, HighlightActions, Screen[None]
+    LibraryLoading, Filtering, CurrentArticle, PaneActions, ArticleActions, Navigation, HighlightActions, Screen[None]
 ):
     """The three panes of one library."""
 
@@ -88,6 +89,9 @@ class MainScreen(
         Binding("H", "show_highlights", "Highlights", show=False, id="reader.highlights"),
         Binding("backslash", "toggle_sidebar", "Sidebar", show=False, id="reader.sidebar"),
         Binding("T", "toggle_tags", "All tags", show=False, id="reader.all_tags"),
+        Binding("e", "edit", "Edit", show=False, id="reader.edit"),
+        Binding("backspace,alt+left", "history(-1)", "Back", show=False, id="reader.history_back"),
+        Binding("alt+right", "history(1)", "Forward", show=False, id="reader.history_forward"),
         *(
             Binding(str(n), f"related({n})", f"Related #{n}", show=False, id=f"reader.related_{n}")
             for n in range(1, RELATED_COUNT + 1)
@@ -137,6 +141,7 @@ class MainScreen(
         self.related_ids: list[int] = []
         self.timeline_counts: list[tuple[str, int]] = []
         self.pane_layout: PaneLayout | None = None
+        self._history = History()
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
