@@ -21,6 +21,15 @@ def make_app(root: Path = SAMPLE, tmp_path: Path | None = None) -> ReaderApp:
     return ReaderApp(root, data_dir=tmp_path / "state" if tmp_path else None)
 
 
+def app_with_link(root: Path, tmp_path: Path, title: str, link: str) -> tuple[ReaderApp, list[str]]:
+    """An app on a one-article library whose article links to ``link``, and the URLs it opens."""
+    write_article(root, "a.md", title, link=link)
+    app = make_app(root, tmp_path)
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    return app, opened
+
+
 def row_text(widget: ArticleList | TagTree, y: int) -> str:
     return "".join(segment.text for segment in widget.render_line(y))
 
@@ -252,11 +261,7 @@ async def test_help_screen(tmp_path: Path) -> None:
 
 
 async def test_open_link_refuses_non_http(tmp_path: Path) -> None:
-    library = tmp_path / "lib"
-    write_article(library, "a.md", "Evil link", link="javascript:alert(1)")
-    app = make_app(library, tmp_path)
-    opened: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    app, opened = app_with_link(tmp_path / "lib", tmp_path, "Evil link", "javascript:alert(1)")
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("o")
@@ -273,11 +278,7 @@ async def test_open_link_refuses_non_http(tmp_path: Path) -> None:
 
 
 async def test_open_link_opens_https(tmp_path: Path) -> None:
-    library = tmp_path / "lib"
-    write_article(library, "a.md", "Good link", link="https://example.org/story")
-    app = make_app(library, tmp_path)
-    opened: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    app, opened = app_with_link(tmp_path / "lib", tmp_path, "Good link", "https://example.org/story")
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("o")

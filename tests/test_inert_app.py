@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_app import SIZE, loaded, make_app, write_article
+from test_app import SIZE, app_with_link, loaded, make_app, write_article
 
 from reader.state import StateStore
 from reader.ui.article_view import ArticleView
@@ -16,11 +16,7 @@ RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 async def test_body_links_with_user_info_or_controls_are_refused_and_look_alikes_named(tmp_path: Path) -> None:
-    library = tmp_path / "lib"
-    write_article(library, "a.md", "Links", link="https://g\u043e\u043egle.com/login")
-    app = make_app(library, tmp_path)
-    opened: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    app, opened = app_with_link(tmp_path / "lib", tmp_path, "Links", "https://g\u043e\u043egle.com/login")
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         view = app.query_one(ArticleView)

@@ -18,6 +18,13 @@ def make_app(tmp_path: Path) -> ReaderApp:
     return ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=3600)
 
 
+async def ready(pilot) -> ReaderApp:
+    """The app once its library is loaded and drawn."""
+    await pilot.app.wait_until_idle()
+    await pilot.pause()
+    return pilot.app
+
+
 def shown(app: ReaderApp) -> dict[str, bool]:
     """Which panes take room on screen."""
     return {
@@ -47,9 +54,7 @@ async def test_wide_shows_three_panes(tmp_path: Path) -> None:
 
 async def test_medium_folds_the_sidebar_and_backslash_brings_it_back(tmp_path: Path) -> None:
     async with make_app(tmp_path).run_test(size=(120, 40)) as pilot:
-        app = pilot.app
-        await app.wait_until_idle()
-        await pilot.pause()
+        app = await ready(pilot)
         assert shown(app) == {"tags": False, "list": True, "article": True}
         await pilot.press("backslash")
         await pilot.pause()
@@ -61,9 +66,7 @@ async def test_medium_folds_the_sidebar_and_backslash_brings_it_back(tmp_path: P
 
 async def test_narrow_one_pane_enter_reads_escape_returns_with_cursor(tmp_path: Path) -> None:
     async with make_app(tmp_path).run_test(size=(80, 24)) as pilot:
-        app = pilot.app
-        await app.wait_until_idle()
-        await pilot.pause()
+        app = await ready(pilot)
         assert shown(app) == {"tags": False, "list": True, "article": False}
         await pilot.press("j", "j", "enter")
         await pilot.pause()
@@ -89,9 +92,7 @@ async def test_narrow_60_columns_reads_at_least_45(tmp_path: Path) -> None:
 
 async def test_maximise_at_any_width_and_escape_restores(tmp_path: Path) -> None:
     async with make_app(tmp_path).run_test(size=(160, 50)) as pilot:
-        app = pilot.app
-        await app.wait_until_idle()
-        await pilot.pause()
+        app = await ready(pilot)
         await pilot.press("z")
         await pilot.pause()
         assert shown(app) == {"tags": False, "list": False, "article": True}
@@ -103,9 +104,7 @@ async def test_maximise_at_any_width_and_escape_restores(tmp_path: Path) -> None
 
 async def test_reading_width_caps_and_centres_the_text(tmp_path: Path) -> None:
     async with make_app(tmp_path).run_test(size=(240, 50)) as pilot:
-        app = pilot.app
-        await app.wait_until_idle()
-        await pilot.pause()
+        app = await ready(pilot)
         await pilot.press("z")
         await pilot.pause()
         view = app.query_one(ArticleView)

@@ -7,9 +7,12 @@ article in the preview on its own: the reader may not have looked at it.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual import events
+from textual.pilot import Pilot
 
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
@@ -29,6 +32,15 @@ async def _loaded(pilot) -> None:
     await pilot.pause()
 
 
+@asynccontextmanager
+async def _running(tmp_path: Path) -> AsyncIterator[tuple[ReaderApp, Pilot]]:
+    """An app on the sample library, loaded, and its pilot."""
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _loaded(pilot)
+        yield app, pilot
+
+
 async def _burst(pilot, *keys: str) -> None:
     """Every key queued before any is handled: no timer can fire in between."""
     for key in keys:
@@ -44,9 +56,7 @@ async def _wait_past_timer(pilot) -> None:
 
 
 async def test_nothing_is_marked_read_at_launch(tmp_path: Path) -> None:
-    app = _app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await _loaded(pilot)
+    async with _running(tmp_path) as (app, pilot):
         assert app.main.current is not None
         await _wait_past_timer(pilot)
         assert app.main.read_ids == set()
@@ -67,9 +77,7 @@ async def test_moving_to_an_article_marks_it_read_after_the_delay(tmp_path: Path
 
 
 async def test_skimming_past_does_not_mark_read(tmp_path: Path) -> None:
-    app = _app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await _loaded(pilot)
+    async with _running(tmp_path) as (app, pilot):
         await _burst(pilot, "j", "j", "j")
         third = app.query_one(ArticleList).ids[3]
         await _wait_past_timer(pilot)
@@ -77,9 +85,7 @@ async def test_skimming_past_does_not_mark_read(tmp_path: Path) -> None:
 
 
 async def test_enter_on_the_first_article_marks_it_read(tmp_path: Path) -> None:
-    app = _app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await _loaded(pilot)
+    async with _running(tmp_path) as (app, pilot):
         first = app.query_one(ArticleList).ids[0]
         await pilot.press("enter")
         await _wait_past_timer(pilot)
@@ -87,9 +93,7 @@ async def test_enter_on_the_first_article_marks_it_read(tmp_path: Path) -> None:
 
 
 async def test_a_filter_change_alone_does_not_mark_read(tmp_path: Path) -> None:
-    app = _app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await _loaded(pilot)
+    async with _running(tmp_path) as (app, pilot):
         await pilot.press("slash", *"ransomware", "escape")
         await _wait_past_timer(pilot)
         assert app.main.current is not None
@@ -97,9 +101,7 @@ async def test_a_filter_change_alone_does_not_mark_read(tmp_path: Path) -> None:
 
 
 async def test_working_in_the_sidebar_does_not_mark_read(tmp_path: Path) -> None:
-    app = _app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await _loaded(pilot)
+    async with _running(tmp_path) as (app, pilot):
         await pilot.press("shift+tab")
         assert app.focused is app.query_one(TagTree)
         tree = app.query_one(TagTree)
@@ -116,9 +118,7 @@ async def test_working_in_the_sidebar_does_not_mark_read(tmp_path: Path) -> None
 
 
 async def test_a_chosen_article_stays_timed_through_a_filter_that_keeps_it(tmp_path: Path) -> None:
-    app = _app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await _loaded(pilot)
+    async with _running(tmp_path) as (app, pilot):
         await pilot.press("j")
         second = app.query_one(ArticleList).ids[1]
         app.main.apply_filter(keep=app.main.current.path if app.main.current else None)  # e.g. live reload

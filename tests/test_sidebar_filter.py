@@ -18,6 +18,13 @@ def _app(tmp_path: Path) -> ReaderApp:
     return ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=3600, live_reload=False)
 
 
+async def _loaded_total(app: ReaderApp) -> int:
+    """Once the library is loaded: how many articles it has (what an empty filter lists)."""
+    await app.wait_until_idle()
+    assert app.main.library is not None
+    return len(app.main.library)
+
+
 async def _to_tag(pilot, tree: TagTree, term: str) -> None:
     for _ in range(len(tree.rows)):
         node = tree.current_node
@@ -34,9 +41,7 @@ def _row(tree: TagTree, term: str):
 async def test_ctrl_l_clears_the_filter_from_the_list_and_from_the_filter_bar(tmp_path: Path) -> None:
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await app.wait_until_idle()
-        assert app.main.library is not None
-        total = len(app.main.library)
+        total = await _loaded_total(app)
         await pilot.press("slash", *"ransomware")
         await pilot.pause()
         assert len(app.main.result_ids) < total
@@ -65,9 +70,7 @@ async def test_the_footer_shows_the_clear_filter_key(tmp_path: Path) -> None:
 async def test_an_excluded_tag_stays_listed_and_x_or_enter_takes_it_back(tmp_path: Path) -> None:
     app = _app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await app.wait_until_idle()
-        assert app.main.library is not None
-        total = len(app.main.library)
+        total = await _loaded_total(app)
         tree = app.query_one(TagTree)
         await pilot.press("shift+tab")
         await _to_tag(pilot, tree, "tag:ransomware")

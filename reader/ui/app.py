@@ -9,7 +9,7 @@ article there). All parsing and file I/O lives in :mod:`reader.library` and :mod
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from textual.app import App
 from textual.binding import BindingType
@@ -18,9 +18,8 @@ from textual.screen import Screen
 
 from reader.config import Config, load_config, load_settings, save_setting
 from reader.library.parse import make_inert
-from reader.library.snapshot import Library
 from reader.resources import resource_dir
-from reader.ui.screens.main import READ_AFTER_SECONDS, MainScreen
+from reader.ui.screens.main import MainOptions, MainScreen
 
 
 def stylesheet() -> Path:
@@ -44,26 +43,15 @@ class ReaderApp(App[int]):
         *,
         theme: str | None = None,
         config: Config | None = None,
-        data_dir: Path | None = None,
-        library: Library | None = None,
-        read_after: float = READ_AFTER_SECONDS,
-        use_cache: bool = True,
-        live_reload: bool = True,
+        **options: Unpack[MainOptions],
     ) -> None:
+        """``options`` go to the main screen (:class:`~reader.ui.screens.main.MainOptions`)."""
         super().__init__()
         self.root = Path(root)
         self.config = config if config is not None else load_config()
         self.requested_theme = theme
         self._remember_theme = False
-        self.main = MainScreen(
-            self.root,
-            config=self.config,
-            data_dir=data_dir,
-            library=library,
-            read_after=read_after,
-            use_cache=use_cache,
-            live_reload=live_reload,
-        )
+        self.main = MainScreen(self.root, config=self.config, **options)
         """The three panes and their controller: the library, the filter, the current article."""
 
     def get_default_screen(self) -> Screen:

@@ -10,23 +10,20 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+
+from reader.ui.movement import movement_bindings
 
 
 class CursorView(ScrollView, can_focus=True):
     """A virtualised list of rows with a cursor row."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home,g", "first", "Top", show=False),
-        Binding("end,G", "last", "Bottom", show=False),
-        Binding("ctrl+d", "page(1)", "Page down", show=False),
-        Binding("ctrl+u", "page(-1)", "Page up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = movement_bindings(
+        "cursor_down", "cursor_up", "first", "last", "page(1)", "page(-1)", arrows=True
+    )
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
     """Index of the highlighted row."""

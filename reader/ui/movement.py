@@ -17,27 +17,39 @@ MOVEMENT_KEYS = frozenset({"j", "k", "g", "G"})
 """Printable keys that move rather than type (a screen that sends letters to a filter skips these)."""
 
 
+def movement_bindings(
+    down: str, up: str, top: str, bottom: str, page_down: str, page_up: str, *, arrows: bool = False
+) -> list[BindingType]:
+    """The list keys ``j`` ``k`` ``g`` ``G`` ``ctrl+d`` ``ctrl+u`` bound to a widget's own actions.
+
+    ``arrows``: the arrows, ``home`` and ``end`` too (for a widget that does not bind them itself).
+    One list, so every list, tree and screen of the app moves with the same keys.
+    """
+    extra = {"j": "down,", "k": "up,", "g": "home,", "G": "end,"} if arrows else {}
+    return [
+        Binding(f"{extra.get(key, '')}{key}", action, description, show=False)
+        for key, action, description in (
+            ("j", down, "Down"),
+            ("k", up, "Up"),
+            ("g", top, "Top"),
+            ("G", bottom, "Bottom"),
+            ("ctrl+d", page_down, "Page down"),
+            ("ctrl+u", page_up, "Page up"),
+        )
+    ]
+
+
 class MovementScroll(VerticalScroll):
     """A scrolling body (help, problems) that answers the list keys as well as the arrows."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom", show=False),
-        Binding("ctrl+d", "page_down", "Page down", show=False),
-        Binding("ctrl+u", "page_up", "Page up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = movement_bindings(
+        "scroll_down", "scroll_up", "scroll_home", "scroll_end", "page_down", "page_up"
+    )
 
 
 class MovementOptionList(OptionList):
     """An option list (bookmarks, highlights) that answers the list keys as well as the arrows."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "first", "Top", show=False),
-        Binding("G", "last", "Bottom", show=False),
-        Binding("ctrl+d", "page_down", "Page down", show=False),
-        Binding("ctrl+u", "page_up", "Page up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = movement_bindings(
+        "cursor_down", "cursor_up", "first", "last", "page_down", "page_up"
+    )

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from reader.library.parse import make_inert
 from reader.state.highlights import GONE, Highlight
 from reader.ui.movement import MOVEMENT_KEYS, MovementOptionList
+from reader.ui.screens.modals import TextPrompt
 
 SNIPPET = 160
 """Characters of a passage shown in the list (the whole passage is in the article)."""
@@ -224,31 +225,14 @@ class HighlightsScreen(ModalScreen["HighlightEntry | None"]):
         self.dismiss(None)
 
 
-class NotePrompt(ModalScreen["str | None"]):
+class NotePrompt(TextPrompt):
     """Write or edit a note. enter saves (an empty note removes it), escape leaves it as it was."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    PLACEHOLDER = "note, then enter (empty: remove)"
+    INPUT_ID = "note-input"
 
     def __init__(self, title: str, note: str = "", detail: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.note = note
-        self.detail = detail
+        super().__init__(title, detail, value=note)
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="prompt-body"):
-            yield Static(Text(self.title_text, style="bold"))
-            if self.detail:
-                yield Static(Text(_one_line(self.detail), style="dim"))
-            yield Input(
-                value=make_inert(self.note),
-                placeholder="note, then enter (empty: remove)",
-                id="note-input",
-                select_on_focus=False,
-            )
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def shown_detail(self) -> str:
+        return _one_line(self.detail)

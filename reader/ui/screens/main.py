@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypedDict
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -48,6 +48,18 @@ from reader.ui.widgets.topbar import TopBar
 
 READ_AFTER_SECONDS = 1.5
 """An article counts as read once it has been open this long (not when skimmed past)."""
+
+
+class MainOptions(TypedDict, total=False):
+    """How the main screen loads and counts (tests and benchmarks set these; the CLI a few)."""
+
+    data_dir: Path | None
+    """Where the reading state lives (default: under ``$XDG_DATA_HOME``)."""
+    library: Library | None
+    """An already loaded library to show instead of loading the folder."""
+    read_after: float
+    use_cache: bool
+    live_reload: bool
 
 
 class MainScreen(

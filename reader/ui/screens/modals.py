@@ -15,9 +15,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.library.parse import make_inert
@@ -250,28 +249,46 @@ class BookmarksScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class NamePrompt(ModalScreen[str | None]):
-    """Ask for a short name (for a saved search)."""
+class TextPrompt(ModalScreen["str | None"]):
+    """One line of text under a title: ``enter`` gives it (stripped), ``escape`` gives None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    PLACEHOLDER = ""
+    INPUT_ID = "prompt-input"
 
-    def __init__(self, title: str, detail: str = "") -> None:
+    def __init__(self, title: str, detail: str = "", value: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.detail = detail
+        self.initial = value
+
+    def shown_detail(self) -> str:
+        return self.detail
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import Input
-
         with Vertical(id="prompt-body"):
             yield Static(Text(self.title_text, style="bold"))
             if self.detail:
-                yield Static(Text(self.detail, style="dim"))
-            yield Input(placeholder="name, then enter", id="prompt-input")
+                yield Static(Text(self.shown_detail(), style="dim"))
+            yield Input(
+                value=make_inert(self.initial), placeholder=self.PLACEHOLDER, id=self.INPUT_ID, select_on_focus=False
+            )
 
-    def on_input_submitted(self, event: Message) -> None:
-        value = getattr(event, "value", "").strip()
-        self.dismiss(value or None)
+    def result(self, text: str) -> str | None:
+        """What ``enter`` on ``text`` answers (the text itself; a subclass may say None)."""
+        return text
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(self.result(event.value.strip()))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class NamePrompt(TextPrompt):
+    """Ask for a short name (for a saved search); an empty one is no answer."""
+
+    PLACEHOLDER = "name, then enter"
+
+    def result(self, text: str) -> str | None:
+        return text or None

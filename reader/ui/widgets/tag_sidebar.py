@@ -21,6 +21,14 @@ from reader.library.sidebar import FLAT_GROUP, SAVED_GROUP_ID, SidebarNode
 from reader.ui.cursor_view import CursorView
 
 
+class _NodeMessage(Message):
+    """A message about one sidebar entry, ``node``."""
+
+    def __init__(self, node: SidebarNode) -> None:
+        self.node = node
+        super().__init__()
+
+
 @dataclass(slots=True)
 class _Row:
     node: SidebarNode
@@ -69,20 +77,12 @@ class TagTree(CursorView, can_focus=True):
     }
     """
 
-    class Toggled(Message):
+    class Toggled(_NodeMessage):
         """The user chose an entry that filters: a tag or a reading-state entry (its ``term``
         toggles in the filter), or a saved search (its ``query`` replaces the filter)."""
 
-        def __init__(self, node: SidebarNode) -> None:
-            self.node = node
-            super().__init__()
-
-    class DeleteRequested(Message):
+    class DeleteRequested(_NodeMessage):
         """The user asked to delete the entry under the cursor (a saved search)."""
-
-        def __init__(self, node: SidebarNode) -> None:
-            self.node = node
-            super().__init__()
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
