@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.library.query import toggle_term
+from reader.library.filter_terms import toggle_term
 from reader.library.sidebar import SidebarNode, excluded_tags, sidebar_tree, special_nodes, tag_term
 from reader.library.snapshot import Library
 

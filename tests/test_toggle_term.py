@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from reader.library.query import filter_terms, parse_query, selected_keys, term_key, toggle_term
+from reader.library.filter_terms import filter_terms, selected_keys, term_key, toggle_term
+from reader.library.query import parse_query
 
 FILTERS = [
     "",

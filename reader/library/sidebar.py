@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from reader.library.query import filter_terms, quote_value
+from reader.library.filter_terms import filter_terms
+from reader.library.query import quote_value
 from reader.library.snapshot import Library, TagCount
 from reader.library.tags import split_facet, tag_path
 

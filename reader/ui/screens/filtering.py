@@ -10,7 +10,8 @@ from textual import on, work
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from reader.library.query import parse_query, selected_keys, toggle_term
+from reader.library.filter_terms import selected_keys, toggle_term
+from reader.library.query import parse_query
 from reader.library.sidebar import SidebarNode, excluded_tags, sidebar_tree, special_nodes, tag_term
 from reader.library.snapshot import Library
 from reader.library.timeline import timeline
