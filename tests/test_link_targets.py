@@ -21,6 +21,7 @@ BY_PATH = {p: i for i, p in enumerate(["notes/a.md", "notes/Big Idea.md", "other
         ("[[Big Idea]]", LinkTarget("article", path="notes/Big Idea.md")),
         ("[[big idea#The Plan|the plan]]", LinkTarget("article", path="notes/Big Idea.md", heading="The Plan")),
         ("[[b]]", LinkTarget("article", path="b.md")),
+        ("wikilink:Big Idea#The Plan", LinkTarget("article", path="notes/Big Idea.md", heading="The Plan")),
         ("[[other/b]]", LinkTarget("article", path="other/b.md")),
         ("https://example.com/x", LinkTarget("web", url="https://example.com/x")),
     ],

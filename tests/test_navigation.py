@@ -39,7 +39,7 @@ async def _open(pilot, path: str) -> None:
     app = pilot.app
     await app.wait_until_idle()
     await pilot.pause()
-    app.main.jump_to_article(app.main.library.by_path[path])
+    app.main.jump_to_article(app.main.library.by_path[path], record=False)  # the start: no history
     await pilot.pause()
 
 
@@ -181,3 +181,21 @@ def test_source_line_finds_a_rendered_block_in_its_markdown() -> None:
     text = "---\ntitle: x\n---\n# X\n\nSome **bold** words [here](a.md) go on\nand on.\n"
     assert source_line(text, "Some bold words here go on and on.") == 6
     assert source_line(text, None) == 1
+
+
+async def test_a_palette_or_related_jump_is_in_the_history_too_but_j_and_k_are_not(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, "hub.md")
+        app.main.jump_to_article(app.main.library.by_path["Third.md"])  # what the palette and 1–5 call
+        await pilot.pause()
+        await pilot.press("backspace")
+        assert app.main.current.path == "hub.md"
+        app.query_one("#list").focus()
+        await pilot.press("j")  # moving in the list is browsing, not following
+        await pilot.pause()
+        moved_to = app.main.current.path
+        assert moved_to != "hub.md"
+        await pilot.press("backspace")
+        assert app.main.current.path == moved_to
+        assert any("Nothing to go back to" in m for m in _messages(app))

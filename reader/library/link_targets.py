@@ -3,7 +3,8 @@
 Followed links (link hints, clicks) ask :func:`resolve_link`. A library-local target is a
 relative path (with or without ``.md``, ``%20``-escaped or not, ``#heading`` allowed), a path
 from the library root (``/notes/x``, as Hugo and Jekyll write them), or an Obsidian wikilink
-(``[[Note]]``, ``[[Note#Heading]]``, ``[[Note|shown text]]``, matched by file name). Web
+(``[[Note]]``, ``[[Note#Heading]]``, ``[[Note|shown text]]``, matched by file name; as the
+article pane renders one, ``wikilink:Note#Heading``). Web
 addresses go through the one link policy (:func:`reader.library.links.refusal`); anything else
 is refused with its reason, never opened. Pure: no file is read, only ``by_path`` is consulted.
 """
@@ -20,6 +21,8 @@ from urllib.parse import unquote, urlsplit
 from reader.library.links import refusal
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+WIKILINK_PREFIX = "wikilink:"
+"""How the article pane writes a rendered ``[[Note#Heading]]``'s href: ``wikilink:Note#Heading``."""
 _WIKILINK = re.compile(r"^\[\[([^\[\]]*)\]\]$")
 _SLUG_DROP = re.compile(r"[^\w\- ]")
 
@@ -46,6 +49,8 @@ def resolve_link(href: str, from_path: str | None, by_path: Mapping[str, int]) -
     href = href.strip()
     if not href:
         return LinkTarget("refused", reason="the link is empty")
+    if href.startswith(WIKILINK_PREFIX):
+        return _wikilink(href.removeprefix(WIKILINK_PREFIX), from_path, by_path)
     wiki = _WIKILINK.match(href)
     if wiki is not None:
         return _wikilink(wiki.group(1), from_path, by_path)

@@ -92,8 +92,6 @@ def _words(text: str) -> list[str]:
 class Navigation(ScreenPart):
     """Followed links, back / forward, and editing the article."""
 
-    _history: History
-
     @on(ArticleView.LinkClicked)
     def _link_clicked(self, event: ArticleView.LinkClicked) -> None:
         self.follow_link(event.href, event.article_path)
@@ -110,7 +108,6 @@ class Navigation(ScreenPart):
         elif library is not None:
             article_id = library.by_path[target.path]
             if article_id != self.current_id:
-                self._history.visit(self.current_path())
                 self.jump_to_article(article_id)
                 self.current_article()  # on show now, not when the list's message comes
             if target.heading:  # once the pane has laid the new article out
@@ -135,7 +132,7 @@ class Navigation(ScreenPart):
         if target is None or library is None:
             self.notify("No further article in the history." if step > 0 else "Nothing to go back to.", timeout=2)
             return
-        self.jump_to_article(library.by_path[target])
+        self.jump_to_article(library.by_path[target], record=False)
 
     # -- the file --------------------------------------------------------------------------
 

@@ -170,9 +170,15 @@ class CurrentArticle(ScreenPart):
         if self.current is not None and event.article_path == self.current.path:
             self.store.set_scroll(self.current, event.scroll_y)
 
-    def jump_to_article(self, article_id: int) -> None:
+    def jump_to_article(self, article_id: int, *, record: bool = True) -> None:
         """Show an article: move the list cursor to it, or, when the filter hides it, show it
-        in the article pane without throwing the user's filter away."""
+        in the article pane without throwing the user's filter away.
+
+        ``record``: the article left goes into the back / forward history (a followed link, a
+        related article, a bookmark, a palette jump); stepping through the history does not.
+        """
+        if record and article_id != self.current_id:
+            self._history.visit(self.current_path())
         article_list = self.query_one(ArticleList)
         if not article_list.select_id(article_id):
             self.show_article(article_id)
