@@ -15,7 +15,7 @@ from functools import partial
 
 import pytest
 
-from reader.library import dates, fulltext, index, layouts, parse, query, tags
+from reader.library import dates, layouts, parse, query, tags, tokens
 from reader.ui import app, markdown_render, nesting
 
 DELIMITERS = (" ", "#", "[", "]", "*", "_", "`", "+", "<", "(", ")", ":", "-", "a", ".", "\t")
@@ -44,8 +44,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
     ("dates._DAY_FIRST", dates._DAY_FIRST, _match),
     ("dates._TIME", dates._TIME, _match),
     ("dates._ISO_Z", dates._ISO_Z, _scan),
-    ("fulltext._TOKEN", fulltext._TOKEN, _scan),
-    ("index._WORD_TOKEN", index._WORD_TOKEN, _scan),
+    ("tokens.WORD_TOKEN", tokens.WORD_TOKEN, _scan),
     ("parse._CONTROL", parse._CONTROL, _scan),
     ("parse._TAG_LINK", parse._TAG_LINK, _scan),
     ("parse._INFO_LINE", parse._INFO_LINE, _match),
