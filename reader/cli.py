@@ -330,10 +330,7 @@ def cmd_tags(argv: Sequence[str]) -> int:
 
 def cmd_bookmarks(argv: Sequence[str]) -> int:
     args = _bookmarks_parser().parse_args(argv)
-    export, path = export_arguments("bookmarks", args.args)
-    root = resolve_library(path)
-    _engine, library = load_library(root, use_cache=not args.no_cache)
-    store = open_state(root)
+    export, _root, library, store = open_export_command("bookmarks", args)
     if export:
         text = store.export(library.articles, args.format)
         if args.format == "markdown":  # a file that is `cat` later is a terminal too
@@ -376,6 +373,14 @@ def export_arguments(command: str, words: Sequence[str]) -> tuple[bool, str | No
     if len(rest) > 1:
         raise UsageError(f"reader {command}: too many arguments (expected [export] [PATH])")
     return export, rest[0] if rest else None
+
+
+def open_export_command(command: str, args: argparse.Namespace) -> tuple[bool, Path, Library, StateStore]:
+    """What ``reader bookmarks`` and ``reader highlights`` start from: (export?, root, library, state)."""
+    export, path = export_arguments(command, args.args)
+    root = resolve_library(path)
+    _engine, library = load_library(root, use_cache=not args.no_cache)
+    return export, root, library, open_state(root)
 
 
 def write_export(text: str, output: str | None) -> None:

@@ -15,15 +15,7 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from reader.cli import (
-    export_arguments,
-    export_parser,
-    load_library,
-    open_state,
-    print_json,
-    resolve_library,
-    write_export,
-)
+from reader.cli import export_parser, open_export_command, print_json, write_export
 from reader.library.parse import make_inert
 
 if TYPE_CHECKING:
@@ -145,10 +137,7 @@ def _plain(rows: Sequence[dict[str, object]]) -> None:
 
 def cmd_highlights(argv: Sequence[str]) -> int:
     args = _parser().parse_args(argv)
-    export, path = export_arguments("highlights", args.args)
-    root = resolve_library(path)
-    _engine, library = load_library(root, use_cache=not args.no_cache)
-    store = open_state(root)
+    export, root, library, store = open_export_command("highlights", args)
     rows = highlight_rows(store, library)
     if export:
         if args.format == "json":

@@ -150,3 +150,17 @@ def test_parse_entry_checksums_what_its_row_stores(lib_root: Path) -> None:
         parsed = pool.parse_entry(entry)
         stored = (*parsed[:10], codec.TAG_SEP.join(parsed[10]), *parsed[11:13])
         assert codec.row_checksum(stored) == parsed[13]
+
+
+def test_every_module_that_reads_files_is_in_the_parser_version() -> None:
+    """Editing a module the parser uses must invalidate old caches: none may be on the skip list."""
+    import subprocess
+    import sys
+
+    from reader.library.cache import schema
+
+    code = "import sys, reader.library.scan; print(' '.join(sorted(sys.modules)))"  # read_file: the parser
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    used = {name.rsplit(".", 1)[-1] for name in loaded if name.startswith("reader.library.") and name.count(".") == 2}
+    assert {"parse", "scan", "model", "dates", "tags"} <= used
+    assert used & schema._NOT_PARSING == set()
