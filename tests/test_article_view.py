@@ -9,13 +9,8 @@ from textual.app import App, ComposeResult
 
 from reader.library.model import Article
 from reader.ui import article_view as article_view_module
-from reader.ui.article_view import (
-    EMPTY_BODY_MESSAGE,
-    NO_ARTICLE_MESSAGE,
-    ArticleView,
-    format_date,
-    tag_labels,
-)
+from reader.ui.article_view import EMPTY_BODY_MESSAGE, NO_ARTICLE_MESSAGE, ArticleView
+from reader.ui.render.header import format_date, tag_labels
 
 BODY = (
     """\

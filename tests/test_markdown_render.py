@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rich.segment import Segment
 from rich.style import Style
 
-from reader.ui.markdown_render import (
+from reader.ui.render import (
     MAX_LINE_CHARS,
     LinkSpan,
     MarkdownStyles,

@@ -15,8 +15,9 @@ from functools import partial
 
 import pytest
 
-from reader.library import dates, fulltext, index, layouts, parse, query, tags
-from reader.ui import app, markdown_render, nesting
+from reader.library import dates, fulltext, index, inert, layouts, parse, query, tags
+from reader.ui import app
+from reader.ui.render import nesting, renderer, wrap
 
 DELIMITERS = (" ", "#", "[", "]", "*", "_", "`", "+", "<", "(", ")", ":", "-", "a", ".", "\t")
 PREFIXES = ("", "## x", "## Information", "## Tags", "+ a", "July 1, 2021", "[x](", "a:", "\n")
@@ -46,7 +47,8 @@ PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
     ("dates._ISO_Z", dates._ISO_Z, _scan),
     ("fulltext._TOKEN", fulltext._TOKEN, _scan),
     ("index._WORD_TOKEN", index._WORD_TOKEN, _scan),
-    ("parse._CONTROL", parse._CONTROL, _scan),
+    ("inert._CONTROL", inert._CONTROL, _scan),
+    ("inert._INVISIBLE", inert._INVISIBLE, _scan),
     ("parse._TAG_LINK", parse._TAG_LINK, _scan),
     ("parse._INFO_LINE", parse._INFO_LINE, _match),
     ("parse._MD_LINK", parse._MD_LINK, _search),
@@ -70,8 +72,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
     ("tags._JUNK", tags._JUNK, _match),
     ("tags._FACET", tags._FACET, _match),
     ("app._TERM_SPLIT", app._TERM_SPLIT, _scan),
-    ("markdown_render._CONTROL_RE", markdown_render._CONTROL_RE, _scan),
-    ("markdown_render._WORD_RE", markdown_render._WORD_RE, _scan),
+    ("wrap.WORD_RE", wrap.WORD_RE, _scan),
     ("nesting._PREFIX", nesting._PREFIX, _match),
 ]
 
@@ -151,5 +152,5 @@ def test_whole_hostile_files_parse_and_render_in_linear_time(name: str) -> None:
     small, large = _hostile_files(SMALL)[name], _hostile_files(LARGE)[name]
     parse_ratio, _ = _worst_ratio(lambda text: parse.parse_text(text, "x.md"), [small], [large], floor=1e-4)
     assert parse_ratio < LIMIT, f"parse_text: {parse_ratio:.0f}x for 10x input"
-    render_ratio, _ = _worst_ratio(lambda text: markdown_render.render_markdown(text, 80), [small], [large], 1e-3)
+    render_ratio, _ = _worst_ratio(lambda text: renderer.render_markdown(text, 80), [small], [large], 1e-3)
     assert render_ratio < LIMIT, f"render_markdown: {render_ratio:.0f}x for 10x input"

@@ -47,8 +47,8 @@ from reader.ui.article_view import ArticleView
 from reader.ui.commands import ArticleCommands, ReaderCommands, TagCommands
 from reader.ui.highlight_actions import HIGHLIGHTED_TERM, HighlightActions
 from reader.ui.layout import PaneLayout
-from reader.ui.markdown_render import RenderedDoc
-from reader.ui.render_code import DEFAULT_THEME
+from reader.ui.render import RenderedDoc
+from reader.ui.render.highlight import DEFAULT_THEME
 from reader.ui.screens import (
     BookmarkRow,
     BookmarksScreen,

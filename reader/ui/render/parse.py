@@ -1,0 +1,208 @@
+"""Markdown text → the block tree of :mod:`reader.ui.render.blocks`, once per document.
+
+markdown-it tokenises; this module folds its flat token stream into blocks and inline runs.
+The parse is cached (:func:`parse`), so a resize only re-wraps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from reader.ui.render.blocks import (
+    CODE,
+    EM,
+    IMAGE,
+    LINK,
+    STRIKE,
+    STRONG,
+    Block,
+    Code,
+    Heading,
+    Html,
+    ListBlock,
+    Paragraph,
+    Parsed,
+    Quote,
+    Rule,
+    Run,
+    Table,
+)
+from reader.ui.render.highlight import language_of
+from reader.ui.render.nesting import cap_tables, clamp_nesting
+from reader.ui.render.safe import cap_length, inline_safe, sanitize
+
+__all__ = ["parse"]
+
+_MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+_FLAG_OF_OPEN = {"em_open": EM, "strong_open": STRONG, "s_open": STRIKE}
+_CLOSERS = {"em_close", "strong_close", "s_close"}
+
+
+_TASK_RE = re.compile(r"\[([ xX])\] ")
+
+
+def _take_task(item: list[Block]) -> bool | None:
+    """A task-list item (``- [ ] todo`` / ``- [x] done``): strip its box, say whether it is ticked."""
+    first = item[0] if item else None
+    if not isinstance(first, Paragraph) or not first.runs:
+        return None
+    text, flags, link = first.runs[0]
+    match = _TASK_RE.match(text)
+    if match is None or flags or link != -1:
+        return None
+    first.runs[0] = (text[match.end() :], flags, link)
+    return match.group(1) != " "
+
+
+def _inlines(children: Sequence[Token] | None, hrefs: list[str]) -> list[Run]:
+    """Flatten inline tokens into styled runs, numbering links as they come."""
+    runs: list[Run] = []
+    flags = 0
+    link = -1
+    stack: list[tuple[int, int, int]] = []  # (flags, link, len(runs)) to restore on close
+    for token in children or ():
+        kind = token.type
+        if kind == "text":
+            if token.content:
+                runs.append((inline_safe(token.content), flags, link))
+        elif kind == "softbreak":
+            runs.append((" ", flags, link))
+        elif kind == "hardbreak":
+            runs.append(("\n", flags, link))
+        elif kind in _FLAG_OF_OPEN:
+            stack.append((flags, link, len(runs)))
+            flags |= _FLAG_OF_OPEN[kind]
+        elif kind in _CLOSERS:
+            if stack:
+                flags, link, _ = stack.pop()
+        elif kind == "code_inline":
+            runs.append((inline_safe(token.content), flags | CODE, link))
+        elif kind == "link_open":
+            stack.append((flags, link, len(runs)))
+            href = inline_safe(str(token.attrs.get("href", "")))
+            link = len(hrefs)
+            hrefs.append(href)
+            flags |= LINK
+        elif kind == "link_close":
+            if stack:
+                previous_flags, previous_link, opened_at = stack.pop()
+                if opened_at == len(runs) and link >= 0:  # [](url): show the url
+                    runs.append((hrefs[link], flags, link))
+                flags, link = previous_flags, previous_link
+        elif kind == "image":
+            alt = "".join(child.content for child in token.children or ()) or token.content
+            label = f"[image: {alt}]" if alt.strip() else "[image]"
+            runs.append((inline_safe(label), flags | IMAGE, link))
+        elif token.content:  # html_inline and anything unknown: literal text, never interpreted
+            runs.append((inline_safe(token.content), flags, link))
+    return runs
+
+
+def _align_of(token: Token) -> str:
+    style = str(token.attrs.get("style", ""))
+    if "center" in style:
+        return "center"
+    if "right" in style:
+        return "right"
+    return "left"
+
+
+def _parse_table(tokens: list[Token], index: int, hrefs: list[str]) -> tuple[Table, int]:
+    """Read tokens from just after ``table_open`` to just after ``table_close``."""
+    header: list[list[Run]] = []
+    rows: list[list[list[Run]]] = []
+    aligns: list[str] = []
+    in_head = False
+    current: list[list[Run]] | None = None
+    while index < len(tokens):
+        token = tokens[index]
+        kind = token.type
+        if kind == "table_close":
+            index += 1
+            break
+        if kind == "thead_open":
+            in_head = True
+        elif kind == "thead_close":
+            in_head = False
+        elif kind == "tr_open":
+            current = header if in_head else []
+            if not in_head:
+                rows.append(current)
+        elif kind in ("th_open", "td_open"):
+            if in_head:
+                aligns.append(_align_of(token))
+            inline = tokens[index + 1] if index + 1 < len(tokens) else None
+            cell = _inlines(inline.children, hrefs) if inline is not None and inline.type == "inline" else []
+            if current is not None:
+                current.append(cell)
+        index += 1
+    return Table(aligns, header, rows), index
+
+
+def _parse_blocks(tokens: list[Token], index: int, hrefs: list[str], end: str | None = None) -> tuple[list[Block], int]:
+    """Build blocks from ``tokens[index:]`` up to the closing token ``end``."""
+    blocks: list[Block] = []
+    count = len(tokens)
+    while index < count:
+        token = tokens[index]
+        kind = token.type
+        if kind == end:
+            return blocks, index + 1
+        if kind == "paragraph_open" or kind == "heading_open":
+            inline = tokens[index + 1]
+            runs = _inlines(inline.children, hrefs)
+            if kind == "heading_open":
+                level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
+                blocks.append(Heading(level, runs))
+            else:
+                blocks.append(Paragraph(runs, tight=token.hidden))
+            index += 3
+        elif kind in ("fence", "code_block"):
+            blocks.append(Code(token.content, language_of(token.info) if kind == "fence" else ""))
+            index += 1
+        elif kind == "html_block":
+            blocks.append(Html(token.content))
+            index += 1
+        elif kind == "hr":
+            blocks.append(Rule())
+            index += 1
+        elif kind == "blockquote_open":
+            children, index = _parse_blocks(tokens, index + 1, hrefs, "blockquote_close")
+            blocks.append(Quote(children))
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            close = kind.replace("_open", "_close")
+            start_attr = token.attrs.get("start", 1)
+            start = int(start_attr) if str(start_attr).isdigit() else 1
+            items: list[list[Block]] = []
+            index += 1
+            while index < count and tokens[index].type != close:
+                if tokens[index].type == "list_item_open":
+                    children, index = _parse_blocks(tokens, index + 1, hrefs, "list_item_close")
+                    items.append(children)
+                else:
+                    index += 1
+            index += 1
+            paragraphs = [b for item in items for b in item if isinstance(b, Paragraph)]
+            tight = all(p.tight for p in paragraphs)
+            tasks = [_take_task(item) for item in items]
+            blocks.append(ListBlock(kind == "ordered_list_open", start, tight, items, tasks))
+        elif kind == "table_open":
+            table, index = _parse_table(tokens, index + 1, hrefs)
+            blocks.append(table)
+        else:
+            index += 1
+    return blocks, index
+
+
+@lru_cache(maxsize=8)
+def parse(text: str) -> Parsed:
+    """Parse once per document: a width change (resize) only re-wraps."""
+    hrefs: list[str] = []
+    tokens = _MD.parse(cap_tables(clamp_nesting(cap_length(sanitize(text)))))
+    blocks, _ = _parse_blocks(tokens, 0, hrefs)
+    return Parsed(blocks, hrefs)
