@@ -105,7 +105,7 @@ def bench_renderer(runs: int, width: int) -> list[tuple[str, float, float, int]]
     for label, text in cases:
 
         def cold(text: str = text) -> object:
-            render_parse.parse.cache_clear()
+            render_parse.clear_cache()
             return render_markdown(text, width)
 
         cold_ms = median_ms(cold, runs)
@@ -152,7 +152,7 @@ async def _bench_widget(runs: int, width: int) -> list[tuple[str, float, float, 
             show_times, switch_times, idle_times = [], [], []
             for run in range(runs):
                 article = articles[run % 2]
-                render_parse.parse.cache_clear()  # a switch to an article never shown before
+                render_parse.clear_cache()  # a switch to an article never shown before
                 start = time.perf_counter()
                 view.show(article)
                 shown = time.perf_counter()

@@ -251,12 +251,12 @@ def test_wide_table_cells_wrap_within_width() -> None:
     assert all(row.startswith(("│", "┌", "├", "└")) for row in doc.plain)
 
 
-def test_table_too_wide_is_cropped_with_ellipsis() -> None:
+def test_table_too_wide_for_its_headers_becomes_cards() -> None:
     header = "|" + "|".join(f" col{n} " for n in range(12)) + "|"
     rule = "|" + "|".join("---" for _ in range(12)) + "|"
-    doc = render_markdown(f"{header}\n{rule}\n|" + "|".join("x" for _ in range(12)) + "|", 20)
+    doc = render_markdown(f"{header}\n{rule}\n|" + "|".join(f"x{n}" for n in range(12)) + "|", 20)
     assert_fits(doc, 20)
-    assert any(row.endswith("…") for row in doc.plain)
+    assert "│ col0: x0" in doc.plain and "│ col11: x11" in doc.plain
 
 
 def test_horizontal_rule_spans_width() -> None:
@@ -277,10 +277,11 @@ def test_hard_break() -> None:
     assert rows("line one  \nline two") == ["line one", "line two"]
 
 
-def test_html_is_shown_literally() -> None:
-    plain = rows("<div onclick='x'>block <b>html</b></div>\n\ntext with <i>inline</i> html")
-    assert plain[0] == "<div onclick='x'>block <b>html</b></div>"
-    assert plain[2] == "text with <i>inline</i> html"
+def test_html_is_reduced_to_its_text_and_dimmed() -> None:
+    doc = render_markdown("<div onclick='x'>block <b>html</b></div>\n\ntext with <i>inline</i> html", 60)
+    assert doc.plain == ["block html", "", "text with inline html"]
+    style = style_of(doc, "block")
+    assert style is not None and style.dim
 
 
 # -- safety ---------------------------------------------------------------------------------------

@@ -144,6 +144,11 @@ def _hostile_files(size: int) -> dict[str, str]:
         "code ticks": "`a " * (size // 3),
     }
     files.update({f"run of {ch!r}": "# T\n\n" + ch * size + "a\n" for ch in DELIMITERS})
+    # The renderer's dialect rules (reader/ui/render/syntax.py): wikilinks, ==marks==, %%comments%%,
+    # shortcodes and Liquid, footnotes, callouts, pipe tables — each delimiter unclosed, in runs.
+    dialect = ("[[", "![[", "]]", "==", "%%", "%%\n", "{{<", ">}}", "{{%", "{%", "{{", "}}", "[^", "|", "> [!")
+    files.update({f"run of {run!r}": "# T\n\n" + run * (size // len(run)) + "a\n" for run in dialect})
+    files["table without a leading pipe"] = "a | b\n--|--\n" + "x | y\n" * (size // 6)
     return files
 
 

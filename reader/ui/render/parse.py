@@ -6,22 +6,27 @@ The parse is cached (:func:`parse`), so a resize only re-wraps.
 
 from __future__ import annotations
 
+import html
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from reader.ui.render.blocks import (
     CODE,
     EM,
+    FOOTNOTE,
     IMAGE,
     LINK,
+    MARK,
+    MUTED,
     STRIKE,
     STRONG,
     Block,
+    Callout,
     Code,
+    Footnotes,
     Heading,
     Html,
     ListBlock,
@@ -31,16 +36,22 @@ from reader.ui.render.blocks import (
     Rule,
     Run,
     Table,
+    runs_text,
+    slug,
 )
 from reader.ui.render.highlight import language_of
 from reader.ui.render.nesting import cap_tables, clamp_nesting
 from reader.ui.render.safe import cap_length, inline_safe, sanitize
+from reader.ui.render.syntax import markdown
 
 __all__ = ["parse"]
 
-_MD = MarkdownIt("commonmark").enable("table").enable("strikethrough")
-_FLAG_OF_OPEN = {"em_open": EM, "strong_open": STRONG, "s_open": STRIKE}
-_CLOSERS = {"em_close", "strong_close", "s_close"}
+_MD = markdown()
+_FLAG_OF_OPEN = {"em_open": EM, "strong_open": STRONG, "s_open": STRIKE, "mark_open": MARK}
+_CLOSERS = {"em_close", "strong_close", "s_close", "mark_close"}
+_CALLOUT = re.compile(r"\[!([A-Za-z][\w-]{0,30}+)\]([+-]?+)[ \t]*+")
+_TAG = re.compile(r"<[^<>]*+>")
+_BREAK_TAG = re.compile(r"<br\s*+/?>", re.IGNORECASE)
 
 
 _TASK_RE = re.compile(r"\[([ xX])\] ")
@@ -98,9 +109,51 @@ def _inlines(children: Sequence[Token] | None, hrefs: list[str]) -> list[Run]:
             alt = "".join(child.content for child in token.children or ()) or token.content
             label = f"[image: {alt}]" if alt.strip() else "[image]"
             runs.append((inline_safe(label), flags | IMAGE, link))
-        elif token.content:  # html_inline and anything unknown: literal text, never interpreted
+        elif kind == "footnote_ref":
+            runs.append((f"[{int(token.meta.get('id', 0)) + 1}]", flags | FOOTNOTE, link))
+        elif kind == "template":  # a shortcode or Liquid tag: its source, dimmed
+            runs.append((inline_safe(token.content), flags | MUTED, link))
+        elif kind == "html_inline":  # a tag is markup, not text: only a line break survives
+            if _BREAK_TAG.fullmatch(token.content.strip()):
+                runs.append(("\n", flags, link))
+        elif kind == "footnote_anchor":
+            continue
+        elif token.content:  # anything unknown: literal text, never interpreted
             runs.append((inline_safe(token.content), flags, link))
     return runs
+
+
+def html_text(source: str) -> str:
+    """The text of a raw HTML block: comments and tags gone, entities decoded, lines kept."""
+    out: list[str] = []
+    position = 0
+    while (start := source.find("<!--", position)) >= 0:
+        out.append(source[position:start])
+        end = source.find("-->", start + 4)
+        position = len(source) if end < 0 else end + 3
+    out.append(source[position:])
+    text = html.unescape(_TAG.sub(" ", "".join(out)))
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _callout(tokens: list[Token], index: int, hrefs: list[str]) -> tuple[str, str, list[Run]] | None:
+    """At ``blockquote_open``: an Obsidian callout's kind, fold mark and title, its marker line
+    taken out of the quote's first paragraph; ``None`` for a plain quote."""
+    if index + 2 >= len(tokens) or tokens[index + 1].type != "paragraph_open":
+        return None
+    inline = tokens[index + 2]
+    children = inline.children or []
+    match = _CALLOUT.match(inline.content)
+    if match is None or not children or children[0].type != "text" or not children[0].content.startswith(match[0]):
+        return None
+    children[0].content = children[0].content[len(match[0]) :]
+    split = next((i for i, child in enumerate(children) if child.type in ("softbreak", "hardbreak")), len(children))
+    title = _inlines(children[:split], hrefs)
+    inline.children = children[split + 1 :]
+    if not any(text.strip() for text, _flags, _link in title):
+        title = [(match[1].capitalize(), 0, -1)]
+    return match[1].lower(), match[2], title
 
 
 def _align_of(token: Token) -> str:
@@ -158,7 +211,7 @@ def _parse_blocks(tokens: list[Token], index: int, hrefs: list[str], end: str | 
             runs = _inlines(inline.children, hrefs)
             if kind == "heading_open":
                 level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
-                blocks.append(Heading(level, runs))
+                blocks.append(Heading(level, runs, slug(runs_text(runs))))
             else:
                 blocks.append(Paragraph(runs, tight=token.hidden))
             index += 3
@@ -166,14 +219,33 @@ def _parse_blocks(tokens: list[Token], index: int, hrefs: list[str], end: str | 
             blocks.append(Code(token.content, language_of(token.info) if kind == "fence" else ""))
             index += 1
         elif kind == "html_block":
-            blocks.append(Html(token.content))
+            text = html_text(token.content)
+            if text:
+                blocks.append(Html(text))
             index += 1
         elif kind == "hr":
             blocks.append(Rule())
             index += 1
         elif kind == "blockquote_open":
+            callout = _callout(tokens, index, hrefs)
             children, index = _parse_blocks(tokens, index + 1, hrefs, "blockquote_close")
-            blocks.append(Quote(children))
+            if callout is None:
+                blocks.append(Quote(children))
+            else:
+                children = [b for b in children if not (isinstance(b, Paragraph) and not b.runs)]
+                blocks.append(Callout(callout[0], callout[2], children, callout[1]))
+        elif kind == "footnote_block_open":
+            notes: list[tuple[int, list[Block]]] = []
+            index += 1
+            while index < count and tokens[index].type != "footnote_block_close":
+                if tokens[index].type == "footnote_open":
+                    number = int(tokens[index].meta.get("id", len(notes))) + 1
+                    children, index = _parse_blocks(tokens, index + 1, hrefs, "footnote_close")
+                    notes.append((number, children))
+                else:
+                    index += 1
+            index += 1
+            blocks.append(Footnotes(notes))
         elif kind in ("bullet_list_open", "ordered_list_open"):
             close = kind.replace("_open", "_close")
             start_attr = token.attrs.get("start", 1)
@@ -199,10 +271,35 @@ def _parse_blocks(tokens: list[Token], index: int, hrefs: list[str], end: str | 
     return blocks, index
 
 
-@lru_cache(maxsize=8)
+PARSE_CACHE_CHARS = 3_000_000
+"""Source characters whose parses are kept (a few recent articles, or one huge one): enough for
+resizes and switching back, bounded so a 2 MB table is not held once the reader moved on."""
+PARSE_CACHE_ENTRIES = 8
+
+_cache: OrderedDict[str, Parsed] = OrderedDict()
+
+
 def parse(text: str) -> Parsed:
-    """Parse once per document: a width change (resize) only re-wraps."""
+    """Parse once per document: a width change (resize) only re-wraps.
+
+    The result depends on the text alone (the parser's configuration is fixed at import), so
+    the text is the whole cache key.
+    """
+    parsed = _cache.get(text)
+    if parsed is not None:
+        _cache.move_to_end(text)
+        return parsed
     hrefs: list[str] = []
     tokens = _MD.parse(cap_tables(clamp_nesting(cap_length(sanitize(text)))))
     blocks, _ = _parse_blocks(tokens, 0, hrefs)
-    return Parsed(blocks, hrefs)
+    parsed = Parsed(blocks, hrefs)
+    _cache[text] = parsed
+    total = sum(len(key) for key in _cache)
+    while len(_cache) > 1 and (len(_cache) > PARSE_CACHE_ENTRIES or total > PARSE_CACHE_CHARS):
+        total -= len(_cache.popitem(last=False)[0])
+    return parsed
+
+
+def clear_cache() -> None:
+    """Forget every parse (benchmarks measure a first switch to an article)."""
+    _cache.clear()

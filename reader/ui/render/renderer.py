@@ -20,12 +20,17 @@ from rich.style import Style
 from reader.ui.render.blocks import (
     CODE,
     EM,
+    FOOTNOTE,
     IMAGE,
     LINK,
+    MARK,
+    MUTED,
     STRIKE,
     STRONG,
     Block,
+    Callout,
     Code,
+    Footnotes,
     Heading,
     Html,
     ListBlock,
@@ -48,6 +53,25 @@ from reader.ui.render.wrap import Piece, Row, blank_row, crop_row, indent_row, w
 __all__ = ["Renderer", "render_markdown", "render_rule", "render_runs"]
 
 _BULLETS = ("•", "◦", "▪")
+_FLAG_STYLES = (
+    (MUTED, "muted"),
+    (STRIKE, "strike"),
+    (EM, "emphasis"),
+    (STRONG, "strong"),
+    (MARK, "mark"),
+    (CODE, "code_inline"),
+    (IMAGE, "image"),
+    (FOOTNOTE, "footnote"),
+    (LINK, "link"),
+)
+"""Inline flag → style field, applied in this order (a link's look wins)."""
+_CALLOUT_ICONS = {
+    "note": "✎", "info": "ℹ", "tip": "★", "hint": "★", "important": "★", "success": "✓", "check": "✓",
+    "done": "✓", "question": "?", "help": "?", "faq": "?", "warning": "⚠", "caution": "⚠",
+    "attention": "⚠", "failure": "✗", "fail": "✗", "missing": "✗", "danger": "⚡", "error": "⚡",
+    "bug": "✱", "example": "▸", "quote": "❝", "cite": "❝", "abstract": "≡", "summary": "≡", "tldr": "≡",
+    "todo": "☐",
+}  # fmt: skip
 
 
 class Renderer:
@@ -62,20 +86,10 @@ class Renderer:
         key = (base, flags)
         style = self._style_cache.get(key)
         if style is None:
-            styles = self.styles
             style = base
-            if flags & STRIKE:
-                style += styles.strike
-            if flags & EM:
-                style += styles.emphasis
-            if flags & STRONG:
-                style += styles.strong
-            if flags & CODE:
-                style += styles.code_inline
-            if flags & IMAGE:
-                style += styles.image
-            if flags & LINK:
-                style += styles.link
+            for flag, name in _FLAG_STYLES:
+                if flags & flag:
+                    style += getattr(self.styles, name)
             self._style_cache[key] = style
         return style
 
@@ -124,12 +138,13 @@ class Renderer:
         if isinstance(block, Rule):
             row = Row([Segment("─" * width, self.styles.rule)], "─" * width, width)
             return [row]
-        if isinstance(block, Html):
-            lines = block.text.rstrip("\n").split("\n")
-            rows: list[Row] = []
-            for line in lines:
-                rows.extend(wrap([(inline_safe(line.expandtabs(4)), base, -1)], width))
-            return rows
+        if isinstance(block, Html):  # already reduced to its text (parse.html_text)
+            style = base + self.styles.muted
+            return [row for line in block.text.split("\n") for row in wrap([(inline_safe(line), style, -1)], width)]
+        if isinstance(block, Callout):
+            return self.callout(block, width, base, depth)
+        if isinstance(block, Footnotes):
+            return self.footnotes(block, width, base, depth)
         return []
 
     def heading(self, block: Heading, width: int, base: Style) -> list[Row]:
@@ -147,35 +162,61 @@ class Renderer:
         return rows
 
     def list_block(self, block: ListBlock, width: int, base: Style, depth: int) -> list[Row]:
-        styles = self.styles
         count = len(block.items)
         if block.ordered:
             labels = [f"{block.start + number}." for number in range(count)]
-            label_width = max((len(label) for label in labels), default=2)
-            labels = [label.rjust(label_width) for label in labels]
         else:
             labels = [_BULLETS[depth % len(_BULLETS)]] * count
-            label_width = 1
         for number, task in enumerate(block.tasks):
             if task is not None:
-                labels[number] = ("☑" if task else "☐").rjust(label_width)
+                labels[number] = "☑" if task else "☐"
+        return self.labelled(block.items, labels, width, base, depth, block.tight)
+
+    def labelled(
+        self, items: Sequence[Sequence[Block]], labels: list[str], width: int, base: Style, depth: int, tight: bool
+    ) -> list[Row]:
+        """Items each under a label (bullet, number, ``[1]``) in a column, text indented past it."""
+        label_width = max((len(label) for label in labels), default=1)
         indent = label_width + 1
         inner = max(1, width - indent)
         out: list[Row] = []
-        for number, item in enumerate(block.items):
-            rows = self.blocks(item, inner, base, depth + 1, tight=block.tight)
+        for number, item in enumerate(items):
+            rows = self.blocks(item, inner, base, depth + 1, tight=tight)
             if not rows:
                 rows = [Row([], "", 0)]
             for index, row in enumerate(rows):
                 if index == 0:
                     indent_row(row, " ", None)
-                    indent_row(row, labels[number], styles.bullet)
+                    indent_row(row, labels[number].rjust(label_width), self.styles.bullet)
                 elif not row.blank:
                     indent_row(row, " " * indent, None)
-            if number and not block.tight:
+            if number and not tight:
                 out.append(blank_row())
             out.extend(rows)
         return out
+
+    def footnotes(self, block: Footnotes, width: int, base: Style, depth: int) -> list[Row]:
+        """The notes at the end, under a short rule, each with its marker."""
+        rule = "─" * min(width, 20)
+        labels = [f"[{number}]" for number, _blocks in block.notes]
+        items = [blocks for _number, blocks in block.notes]
+        notes = self.labelled(items, labels, width, base + self.styles.footnote, depth, tight=True)
+        return [Row([Segment(rule, self.styles.rule)], rule, len(rule)), *notes]
+
+    def callout(self, block: Callout, width: int, base: Style, depth: int) -> list[Row]:
+        """A titled box: an icon and the title on a bar, the body under it.
+
+        A folded callout (``-``) is shown open: a terminal reader has no click to unfold it, and
+        hiding its text would lose it."""
+        styles = self.styles
+        icon = _CALLOUT_ICONS.get(block.kind, "▌")
+        title = [(f"{icon} ", 0, -1), *block.title]
+        rows = wrap(self.pieces(title, base + styles.callout), max(1, width - 2))
+        rows += self.blocks(block.children, max(1, width - 2), base, depth)
+        for row in rows:
+            row.blank = False
+            indent_row(row, "┃ ", styles.callout_bar, 2)
+        return rows
 
     def quote(self, block: Quote, width: int, base: Style, depth: int) -> list[Row]:
         bar_style = self.styles.quote_bar
