@@ -218,7 +218,8 @@ def test_a_huge_table_renders_a_bounded_part_with_a_note() -> None:
 
     rows = _rows("# Huge table\n\n" + _table(200, 4000, "x") + "\nAfter the table.\n")  # 1.6 MB
     assert len(rows) < 5 * MAX_TABLE_LINES  # 500 wrapped rows, not 4,000 of 200 columns
-    assert any("… 3,500 more rows and 160 more columns of this table not shown" in row for row in rows)
+    # 40 columns kept, so 2,000 cells / 40 = 50 rows (TABLE_CELL_BUDGET): 3,950 more
+    assert any("… 3,950 more rows and 160 more columns of this table not shown" in row for row in rows)
     assert any("After the table." in row for row in rows)
     narrow = _rows(_table(3, 1000))
     assert any("r499" in row for row in narrow) and not any("r500" in row for row in narrow)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -271,12 +272,14 @@ def _parse_blocks(tokens: list[Token], index: int, hrefs: list[str], end: str | 
     return blocks, index
 
 
-PARSE_CACHE_CHARS = 3_000_000
-"""Source characters whose parses are kept (a few recent articles, or one huge one): enough for
-resizes and switching back, bounded so a 2 MB table is not held once the reader moved on."""
 PARSE_CACHE_ENTRIES = 8
+"""Recent parses kept: resizing re-wraps the article on show, switching back is instant."""
+PARSE_KEEP_CHARS = 256_000
+"""A document longer than this stays cached only while it is the latest one parsed: its block
+tree (a 2 MB table is ~100 MB of runs) is released as soon as the reader moves on."""
 
 _cache: OrderedDict[str, Parsed] = OrderedDict()
+_cache_lock = threading.Lock()  # the app renders very long articles in a worker thread
 
 
 def parse(text: str) -> Parsed:
@@ -285,21 +288,26 @@ def parse(text: str) -> Parsed:
     The result depends on the text alone (the parser's configuration is fixed at import), so
     the text is the whole cache key.
     """
-    parsed = _cache.get(text)
-    if parsed is not None:
-        _cache.move_to_end(text)
-        return parsed
+    with _cache_lock:
+        parsed = _cache.get(text)
+        if parsed is not None:
+            _cache.move_to_end(text)
+            return parsed
     hrefs: list[str] = []
     tokens = _MD.parse(cap_tables(clamp_nesting(cap_length(sanitize(text)))))
     blocks, _ = _parse_blocks(tokens, 0, hrefs)
     parsed = Parsed(blocks, hrefs)
-    _cache[text] = parsed
-    total = sum(len(key) for key in _cache)
-    while len(_cache) > 1 and (len(_cache) > PARSE_CACHE_ENTRIES or total > PARSE_CACHE_CHARS):
-        total -= len(_cache.popitem(last=False)[0])
+    del tokens
+    with _cache_lock:
+        for key in [key for key in _cache if len(key) > PARSE_KEEP_CHARS]:
+            del _cache[key]
+        _cache[text] = parsed
+        while len(_cache) > PARSE_CACHE_ENTRIES:
+            _cache.popitem(last=False)
     return parsed
 
 
 def clear_cache() -> None:
     """Forget every parse (benchmarks measure a first switch to an article)."""
-    _cache.clear()
+    with _cache_lock:
+        _cache.clear()
