@@ -19,21 +19,25 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.strip import Strip
 from textual.timer import Timer
 
 from reader.state.highlights import plain_text, quote
 from reader.ui.article_find import Finder, Ranges
 from reader.ui.document_view import READING_WIDTH, DocumentView
 from reader.ui.header_tags import EXPAND_HREF
+from reader.ui.link_hints import LinkHints
+from reader.ui.outline import OutlineScreen
 from reader.ui.passages import (
     Located,
     Span,
-    block_of_offset,
     blocks_span,
+    extend_blocks,
     first_block_in_view,
     locate_all,
-    next_text_block,
     note_doc,
+    overlapping,
+    passage_row,
     sentence_span,
     span_cells,
     with_notes,
@@ -58,6 +62,8 @@ class ArticleView(DocumentView):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "save_selection", "Save highlight"),
         Binding("escape", "cancel_selection", "Cancel selection"),
+        Binding("t", "outline", "Outline"),
+        Binding("f", "link_hints", "Follow link"),
     ]
 
     class Scrolled(Message):
@@ -122,6 +128,7 @@ class ArticleView(DocumentView):
         self._sel_blocks: tuple[int, int] | None = None
         """(anchor, head) indices into ``_doc.blocks`` while selecting by block."""
         self._tags_expanded = False
+        self._hints = LinkHints()
 
     @property
     def article(self) -> Article | None:
@@ -229,30 +236,18 @@ class ArticleView(DocumentView):
         """``(prefix, exact, suffix)`` of the selection, the anchor a highlight stores."""
         if self._selection is None or self._doc is None:
             return None
-        text = plain_text([block.text for block in self._doc.blocks])
-        return quote(text, *self._selection)
+        return quote(plain_text([block.text for block in self._doc.blocks]), *self._selection)
 
     def highlight_at_selection(self) -> Highlight | None:
         """The saved highlight overlapping the selection (the one ``a`` annotates), if any."""
-        if self._selection is None:
-            return None
-        lo, hi = self._selection
-        for highlight, span in self._located:
-            if span is not None and span[0] < hi and lo < span[1]:
-                return highlight
-        return None
+        return overlapping(self._located, self._selection)
 
     def scroll_to_passage(self, highlight_id: str) -> bool:
         """Bring a saved passage into view, a third from the top; False when it is not there."""
-        doc = self._doc
-        for highlight, span in self._located:
-            if highlight.id == highlight_id and span is not None and doc is not None:
-                cells = span_cells(doc, span)
-                if cells:
-                    height = max(1, self.scrollable_content_region.height)
-                    self.scroll_to_row(max(0, cells[0][0] - height // 3))
-                    return True
-        return False
+        row = None if self._doc is None else passage_row(self._doc, self._located, highlight_id)
+        if row is not None:
+            self.scroll_to_row(max(0, row - max(1, self.scrollable_content_region.height) // 3))
+        return row is not None
 
     def select_first_block(self) -> bool:
         """``v``: select the first text block in view (the one at the top, or the first below it)."""
@@ -299,14 +294,10 @@ class ArticleView(DocumentView):
 
     def _extend(self, step: int) -> bool:
         """``j``/``k`` while selecting: move the selection's moving end one text block."""
-        doc = self._doc
-        if doc is None or self._selection is None:
+        if self._doc is None or self._selection is None:
             return False
-        if self._sel_blocks is None:  # a sentence: grow from its block
-            index = block_of_offset(doc.blocks, self._selection[0])
-            self._sel_blocks = (index, index)
-        anchor, head = self._sel_blocks
-        self._select_blocks(anchor, next_text_block(doc.blocks, head, step))
+        anchor, head = extend_blocks(self._doc.blocks, self._selection, self._sel_blocks, step)
+        self._select_blocks(anchor, head)
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -371,8 +362,7 @@ class ArticleView(DocumentView):
         self._row_cache.clear()
         self.refresh()
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        """Restart the debounce timer that reports the reading position."""
+    def _watch_scroll_report(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         if self._article is None or not self.is_attached:
             return
@@ -409,3 +399,51 @@ class ArticleView(DocumentView):
     def action_line_down(self) -> None:
         if not self._extend(1):
             self._scroll_by(1)
+
+    # -- outline and link hints ---------------------------------------------------------------
+
+    def action_outline(self) -> None:
+        """``t``: the article's headings as a nested list; the one chosen scrolls to the top."""
+        if self._article is None:
+            return
+
+        def jump(row: int | None) -> None:
+            if row is not None:
+                self.scroll_to_row(row)
+                self.focus()
+
+        title = self._article.title or self._article.path
+        self.app.push_screen(OutlineScreen(self.headings, round(self.scroll_y), title), jump)
+
+    def action_link_hints(self) -> None:
+        """``f``: a letter on every link in view; typing it follows the link (``escape``: none)."""
+        if self._hints.start(self._searchable_doc(), round(self.scroll_y), self.scrollable_content_region.height):
+            self.refresh()
+        else:
+            self.notify("No link in view.", markup=False)
+
+    @property
+    def hint_labels(self) -> dict[str, str]:
+        """Label → href of the link hints on show (empty when they are not up)."""
+        return {label: span.href for label, span in (self._hints.hints or {}).items()}
+
+    def on_key(self, event: events.Key) -> None:
+        """While link hints are up every key belongs to them."""
+        if not self._hints.active:
+            return
+        event.stop()
+        event.prevent_default()
+        href = self._hints.type(event.key, event.character)
+        self.refresh()
+        if href is not None:
+            self.post_message(self.LinkClicked(self, href, self._article.path if self._article else None))
+
+    def _decorate(self, row: int, strip: Strip) -> Strip:
+        return self._hints.decorate(row, strip, self._styles.hint) if self._hints.active else strip
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Restart the debounce timer that reports the reading position; hints go (they were
+        placed on the rows in view)."""
+        if self._hints.active and round(old_value) != round(new_value):
+            self._hints.stop()
+        self._watch_scroll_report(old_value, new_value)

@@ -87,6 +87,10 @@ class DocumentView(ScrollView, can_focus=True):
         """The document was (re)rendered: refresh what depends on its rows."""
         self._update_highlights()
 
+    def _decorate(self, row: int, strip: Strip) -> Strip:
+        """A last, uncached touch to a row as it is drawn (the article's link hints)."""
+        return strip
+
     def _update_highlights(self) -> None:
         """Recompute :attr:`_highlights` (none here) and redraw."""
         self._row_cache.clear()
@@ -225,6 +229,7 @@ class DocumentView(ScrollView, can_focus=True):
                 strip = apply_ranges(strip, ranges)
             strip = strip.apply_style(base)
             self._row_cache[row] = strip
+        strip = self._decorate(row, strip)
         margin = self._margin()
         if margin:
             return Strip.join([Strip.blank(margin, base), strip]).crop_extend(scroll_x, scroll_x + width, base)

@@ -164,6 +164,36 @@ def block_of_offset(blocks: Sequence[BlockSpan], offset: int) -> int:
     return 0
 
 
+def extend_blocks(
+    blocks: Sequence[BlockSpan], selection: Span, by_blocks: tuple[int, int] | None, step: int
+) -> tuple[int, int]:
+    """The ``(anchor, head)`` blocks of a selection grown one text block down (``step`` > 0) or
+    up; a sentence selection (``by_blocks`` is ``None``) grows from its own block."""
+    if by_blocks is None:
+        index = block_of_offset(blocks, selection[0])
+        by_blocks = (index, index)
+    anchor, head = by_blocks
+    return anchor, next_text_block(blocks, head, step)
+
+
+def overlapping(located: Sequence[Located], selection: Span | None) -> Highlight | None:
+    """The saved highlight overlapping ``selection``, if any."""
+    if selection is None:
+        return None
+    lo, hi = selection
+    return next((h for h, span in located if span is not None and span[0] < hi and lo < span[1]), None)
+
+
+def passage_row(doc: RenderedDoc, located: Sequence[Located], highlight_id: str) -> int | None:
+    """The first row a saved passage is drawn on, ``None`` when it is not in the article now."""
+    for highlight, span in located:
+        if highlight.id == highlight_id and span is not None:
+            cells = span_cells(doc, span)
+            if cells:
+                return cells[0][0]
+    return None
+
+
 def next_text_block(blocks: Sequence[BlockSpan], head: int, step: int) -> int:
     """The text block after (``step`` > 0) or before ``head``; ``head`` itself at either end."""
     texts = [i for i, block in enumerate(blocks) if block.kind == "text"]
