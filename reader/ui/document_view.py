@@ -79,6 +79,12 @@ class DocumentView(ScrollView, can_focus=True):
         self._reading_width = READING_WIDTH
         self._code_theme: str | None = DEFAULT_THEME
 
+    @property
+    def settled(self) -> bool:
+        """Rendered at the current width with the current styles (no re-read of the theme
+        pending): what a screenshot or a test waits for, instead of sleeping."""
+        return not self._styles_check_pending and self._styles_ready and self._doc_width == self._wrap_width()
+
     def _render_doc(self, width: int) -> RenderedDoc:
         """The rows to show at ``width`` (subclasses render their content)."""
         raise NotImplementedError
