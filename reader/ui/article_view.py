@@ -14,7 +14,7 @@ from :mod:`reader.ui.passages`; storing them is the app's job.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -56,6 +56,18 @@ SCROLL_REPORT_DELAY = 0.5
 """Seconds the scroll position must stay put before :class:`ArticleView.Scrolled` is posted."""
 
 
+class ViewMessage(Message):
+    """A message from the article pane; its ``control`` is the pane (for ``@on`` selectors)."""
+
+    def __init__(self, view: ArticleView) -> None:
+        super().__init__()
+        self.view = view
+
+    @property
+    def control(self) -> ArticleView:
+        return self.view
+
+
 class ArticleView(DocumentView):
     """Shows one article (metadata header + Markdown body), fast and scrollable."""
 
@@ -66,56 +78,34 @@ class ArticleView(DocumentView):
         Binding("f", "link_hints", "Follow link"),
     ]
 
-    class Scrolled(Message):
+    class Scrolled(ViewMessage):
         """The user scrolled an article and the position stayed put for half a second."""
 
         def __init__(self, view: ArticleView, article_path: str, scroll_y: int) -> None:
-            super().__init__()
-            self.view = view
+            super().__init__(view)
             self.article_path = article_path
             self.scroll_y = scroll_y
 
-        @property
-        def control(self) -> ArticleView:
-            """The view that scrolled."""
-            return self.view
-
-    class PassageChosen(Message):
+    class PassageChosen(ViewMessage):
         """``enter`` on a selection: the app saves ``(prefix, exact, suffix)`` as a highlight."""
 
         def __init__(self, view: ArticleView, article: Article, prefix: str, exact: str, suffix: str) -> None:
-            super().__init__()
-            self.view = view
+            super().__init__(view)
             self.article = article
             self.prefix, self.exact, self.suffix = prefix, exact, suffix
 
-        @property
-        def control(self) -> ArticleView:
-            return self.view
-
-    class LinkClicked(Message):
-        """A link was clicked. The app decides what to do with ``href``; nothing is opened here."""
+    class LinkClicked(ViewMessage):
+        """A link was clicked or chosen by its hint (``f``). The app decides what to do with
+        ``href`` (a library file, ``wikilink:Note#Heading``, http…); nothing is opened here."""
 
         def __init__(self, view: ArticleView, href: str, article_path: str | None) -> None:
-            super().__init__()
-            self.view = view
+            super().__init__(view)
             self.href = href
             self.article_path = article_path
 
-        @property
-        def control(self) -> ArticleView:
-            """The view holding the link."""
-            return self.view
-
-    def __init__(
-        self,
-        *,
-        name: str | None = None,
-        id: str | None = None,
-        classes: str | None = None,
-        disabled: bool = False,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+    def __init__(self, **options: Any) -> None:
+        """``options``: the widget's ``name``, ``id``, ``classes``, ``disabled``."""
+        super().__init__(**options)
         self._article: Article | None = None
         self._message = NO_ARTICLE_MESSAGE
         self._finder = Finder()

@@ -9,9 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-EM, STRONG, STRIKE, CODE, LINK, IMAGE, MARK, MUTED, FOOTNOTE = 1, 2, 4, 8, 16, 32, 64, 128, 256
-"""Inline flags. ``MARK``: ``==highlight==``; ``MUTED``: raw HTML tags, shortcodes, Liquid;
-``FOOTNOTE``: a footnote marker ``[1]``."""
+
+class Flag:
+    """Inline flag bits (plain ints: they are or-ed per word in the hot loop)."""
+
+    EM, STRONG, STRIKE, CODE, LINK, IMAGE = 1, 2, 4, 8, 16, 32
+    MARK = 64
+    """``==highlight==``."""
+    MUTED = 128
+    """Raw HTML tags, Hugo shortcodes, Liquid tags."""
+    FOOTNOTE = 256
+    """A footnote marker ``[1]``."""
+
 
 Run = tuple[str, int, int]
 """An inline run: text, flag bits, link id (-1: not a link). ``"\\n"`` alone is a hard break."""
@@ -101,13 +110,13 @@ class Parsed:
 
 def runs_text(runs: Sequence[Run]) -> str:
     """The words of the runs; an image's "[image: …]" placeholder is not part of the passage."""
-    return " ".join("".join(text for text, flags, _link in runs if not flags & IMAGE).split())
+    return " ".join("".join(text for text, flags, _link in runs if not flags & Flag.IMAGE).split())
 
 
 def block_kind(block: Block) -> str:
     if isinstance(block, Heading):
         return "heading"
-    if isinstance(block, Paragraph) and all(flags & IMAGE or not text.strip() for text, flags, _ in block.runs):
+    if isinstance(block, Paragraph) and all(flags & Flag.IMAGE or not text.strip() for text, flags, _ in block.runs):
         return "image"
     return "text"
 

@@ -15,18 +15,10 @@ from collections.abc import Sequence
 from markdown_it.token import Token
 
 from reader.ui.render.blocks import (
-    CODE,
-    EM,
-    FOOTNOTE,
-    IMAGE,
-    LINK,
-    MARK,
-    MUTED,
-    STRIKE,
-    STRONG,
     Block,
     Callout,
     Code,
+    Flag,
     Footnotes,
     Heading,
     Html,
@@ -48,7 +40,7 @@ from reader.ui.render.syntax import markdown
 __all__ = ["parse"]
 
 _MD = markdown()
-_FLAG_OF_OPEN = {"em_open": EM, "strong_open": STRONG, "s_open": STRIKE, "mark_open": MARK}
+_FLAG_OF_OPEN = {"em_open": Flag.EM, "strong_open": Flag.STRONG, "s_open": Flag.STRIKE, "mark_open": Flag.MARK}
 _CLOSERS = {"em_close", "strong_close", "s_close", "mark_close"}
 _CALLOUT = re.compile(r"\[!([A-Za-z][\w-]{0,30}+)\]([+-]?+)[ \t]*+")
 _TAG = re.compile(r"<[^<>]*+>")
@@ -93,13 +85,13 @@ def _inlines(children: Sequence[Token] | None, hrefs: list[str]) -> list[Run]:
             if stack:
                 flags, link, _ = stack.pop()
         elif kind == "code_inline":
-            runs.append((inline_safe(token.content), flags | CODE, link))
+            runs.append((inline_safe(token.content), flags | Flag.CODE, link))
         elif kind == "link_open":
             stack.append((flags, link, len(runs)))
             href = inline_safe(str(token.attrs.get("href", "")))
             link = len(hrefs)
             hrefs.append(href)
-            flags |= LINK
+            flags |= Flag.LINK
         elif kind == "link_close":
             if stack:
                 previous_flags, previous_link, opened_at = stack.pop()
@@ -109,11 +101,11 @@ def _inlines(children: Sequence[Token] | None, hrefs: list[str]) -> list[Run]:
         elif kind == "image":
             alt = "".join(child.content for child in token.children or ()) or token.content
             label = f"[image: {alt}]" if alt.strip() else "[image]"
-            runs.append((inline_safe(label), flags | IMAGE, link))
+            runs.append((inline_safe(label), flags | Flag.IMAGE, link))
         elif kind == "footnote_ref":
-            runs.append((f"[{int(token.meta.get('id', 0)) + 1}]", flags | FOOTNOTE, link))
+            runs.append((f"[{int(token.meta.get('id', 0)) + 1}]", flags | Flag.FOOTNOTE, link))
         elif kind == "template":  # a shortcode or Liquid tag: its source, dimmed
-            runs.append((inline_safe(token.content), flags | MUTED, link))
+            runs.append((inline_safe(token.content), flags | Flag.MUTED, link))
         elif kind == "html_inline":  # a tag is markup, not text: only a line break survives
             if _BREAK_TAG.fullmatch(token.content.strip()):
                 runs.append(("\n", flags, link))

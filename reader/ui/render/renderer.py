@@ -18,18 +18,10 @@ from rich.segment import Segment
 from rich.style import Style
 
 from reader.ui.render.blocks import (
-    CODE,
-    EM,
-    FOOTNOTE,
-    IMAGE,
-    LINK,
-    MARK,
-    MUTED,
-    STRIKE,
-    STRONG,
     Block,
     Callout,
     Code,
+    Flag,
     Footnotes,
     Heading,
     Html,
@@ -54,15 +46,15 @@ __all__ = ["Renderer", "render_markdown", "render_rule", "render_runs"]
 
 _BULLETS = ("•", "◦", "▪")
 _FLAG_STYLES = (
-    (MUTED, "muted"),
-    (STRIKE, "strike"),
-    (EM, "emphasis"),
-    (STRONG, "strong"),
-    (MARK, "mark"),
-    (CODE, "code_inline"),
-    (IMAGE, "image"),
-    (FOOTNOTE, "footnote"),
-    (LINK, "link"),
+    (Flag.MUTED, "muted"),
+    (Flag.STRIKE, "strike"),
+    (Flag.EM, "emphasis"),
+    (Flag.STRONG, "strong"),
+    (Flag.MARK, "mark"),
+    (Flag.CODE, "code_inline"),
+    (Flag.IMAGE, "image"),
+    (Flag.FOOTNOTE, "footnote"),
+    (Flag.LINK, "link"),
 )
 """Inline flag → style field, applied in this order (a link's look wins)."""
 _CALLOUT_ICONS = {
