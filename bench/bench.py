@@ -243,9 +243,9 @@ def phase_switch(root: Path, runs: int) -> dict[str, object]:
     library = cache.load_cached(root)
     assert library is not None
     try:
-        from reader.ui.markdown_render import render_markdown
+        from reader.ui.render import render_markdown
     except ImportError as error:
-        return {"skipped": f"reader.ui.markdown_render not importable ({error})"}
+        return {"skipped": f"reader.ui.render not importable ({error})"}
     out: dict[str, object] = {}
     for label, target in (("5kb", 5 * 1024), ("100kb", 100 * 1024)):
         near = sorted(library.articles, key=lambda a: abs(a.size - target))[:runs]

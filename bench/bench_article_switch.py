@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from textual.app import App, ComposeResult
 
 from reader.library.model import Article
-from reader.ui import markdown_render
 from reader.ui.article_view import ArticleView
-from reader.ui.markdown_render import render_markdown
+from reader.ui.render import parse as render_parse
+from reader.ui.render import render_markdown
 
 KB = 1000
 
@@ -105,7 +105,7 @@ def bench_renderer(runs: int, width: int) -> list[tuple[str, float, float, int]]
     for label, text in cases:
 
         def cold(text: str = text) -> object:
-            markdown_render._parse.cache_clear()
+            render_parse.clear_cache()
             return render_markdown(text, width)
 
         cold_ms = median_ms(cold, runs)
@@ -152,7 +152,7 @@ async def _bench_widget(runs: int, width: int) -> list[tuple[str, float, float, 
             show_times, switch_times, idle_times = [], [], []
             for run in range(runs):
                 article = articles[run % 2]
-                markdown_render._parse.cache_clear()  # a switch to an article never shown before
+                render_parse.clear_cache()  # a switch to an article never shown before
                 start = time.perf_counter()
                 view.show(article)
                 shown = time.perf_counter()

@@ -3,7 +3,7 @@
     reader show [PATH] ARTICLE... [--json] [--width N] [--plain]
 
 ARTICLE is a path relative to the library (a path to the file itself works too). The text goes
-through the pane's own renderer (:mod:`reader.ui.markdown_render`) and out through a Rich
+through the pane's own renderer (:mod:`reader.ui.render`) and out through a Rich
 console: colour when stdout is a terminal, none with ``--plain`` or in a pipe unless
 ``less -R`` is the goal (``--color``); wrapped to the terminal or ``--width``. Every segment of
 the renderer is already inert (control characters made visible), and so is every metadata
@@ -27,7 +27,7 @@ from reader.paths import library_root
 if TYPE_CHECKING:
     from reader.library.model import Article
     from reader.library.snapshot import Library
-    from reader.ui.markdown_render import RenderedDoc
+    from reader.ui.render import RenderedDoc
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -100,36 +100,10 @@ def cmd_show(argv: Sequence[str]) -> int:
 
 
 def render_article(article: Article, width: int) -> RenderedDoc:
-    """The header (title, subtitle, source · author · date, link, tags, a rule) and the body."""
-    from rich.style import Style
+    """The header (title, subtitle, source · author · date, link, every tag, a rule) and the body."""
+    from reader.ui.render.header import render_article as render
 
-    from reader.ui.article_view import EMPTY_BODY_MESSAGE, format_date, tag_labels
-    from reader.ui.header_tags import chip
-    from reader.ui.markdown_render import MarkdownStyles, join_docs, render_markdown, render_rule, render_runs
-
-    styles = MarkdownStyles()
-    dim = Style(dim=True)
-    top = [render_runs([(article.title or article.path, Style(bold=True))], width)]
-    if article.subtitle.strip():
-        top.append(render_runs([(article.subtitle.strip(), Style(italic=True))], width))
-    details = []
-    parts = [part for part in (article.source, article.author, format_date(article.date)) if part]
-    if parts:
-        details.append(render_runs([(" · ".join(parts), dim)], width))
-    if article.link:
-        details.append(render_runs([("Link: ", dim), (article.link, styles.link, article.link)], width))
-    if article.tags:
-        chips: list[tuple[str, Style | None]] = []
-        for index, label in enumerate(tag_labels(article.tags)):
-            chips += [(" ", None)] if index else []
-            chips.append((chip(label), Style(color="cyan")))
-        details.append(render_runs(chips, width))
-    header = join_docs([join_docs(top), join_docs(details)] if details else [join_docs(top)], gap=1)
-    if article.body.strip():
-        body = render_markdown(article.body, width, styles)
-    else:
-        body = render_runs([(EMPTY_BODY_MESSAGE, dim)], width)
-    return join_docs([header, render_rule(width, styles.rule), body], gap=1)
+    return render(article, width)
 
 
 def _print_articles(articles: list[Article], width: int, *, colour: bool) -> None:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 
 from reader.library.model import Article
 from reader.ui import article_view as article_view_module
-from reader.ui.article_view import (
-    EMPTY_BODY_MESSAGE,
-    NO_ARTICLE_MESSAGE,
-    ArticleView,
-    format_date,
-    tag_labels,
-)
+from reader.ui.article_view import EMPTY_BODY_MESSAGE, NO_ARTICLE_MESSAGE, ArticleView
+from reader.ui.render.header import format_date, tag_labels
 
 BODY = (
     """\
@@ -70,6 +68,21 @@ class ViewApp(App[None]):
 
     def on_article_view_scrolled(self, message: ArticleView.Scrolled) -> None:
         self.messages.append(message)
+
+
+@asynccontextmanager
+async def shown(
+    article: Article, size: tuple[int, int] = (100, 30), *, focus: bool = False
+) -> AsyncIterator[tuple[ViewApp, Pilot[None], ArticleView]]:
+    """A :class:`ViewApp` showing ``article``, rendered and painted (and focused: keys go to it)."""
+    app = ViewApp()
+    async with app.run_test(size=size) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(article)
+        if focus:
+            view.focus()
+        await pilot.pause()
+        yield app, pilot, view
 
 
 def visible(view: ArticleView) -> list[str]:
@@ -141,11 +154,7 @@ async def test_show_article_header_and_body() -> None:
 
 
 async def test_title_style_differs_from_body() -> None:
-    app = ViewApp()
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article())
-        await pilot.pause()
+    async with shown(make_article(), size=(100, 30)) as (_app, _pilot, view):
         title_styles = {seg.style for seg in view.render_line(0) if "Ransomware" in seg.text}
         body_row = next(y for y, row in enumerate(visible(view)) if "Opening paragraph" in row)
         body_styles = {seg.style for seg in view.render_line(body_row) if "Opening" in seg.text}
@@ -154,11 +163,7 @@ async def test_title_style_differs_from_body() -> None:
 
 
 async def test_none_and_messages() -> None:
-    app = ViewApp()
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article())
-        await pilot.pause()
+    async with shown(make_article(), size=(100, 30)) as (_app, pilot, view):
         view.set_message("No articles match the filter")
         await pilot.pause()
         assert "No articles match the filter" in screen_text(view)
@@ -170,11 +175,7 @@ async def test_none_and_messages() -> None:
 
 
 async def test_empty_body_message() -> None:
-    app = ViewApp()
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article(body="  \n\n"))
-        await pilot.pause()
+    async with shown(make_article(body="  \n\n"), size=(100, 30)) as (_app, _pilot, view):
         text = screen_text(view)
         assert "Ransomware gang hits" in text
         assert EMPTY_BODY_MESSAGE in text
@@ -236,11 +237,7 @@ async def test_scroll_y_restored_and_clamped() -> None:
 
 
 async def test_find_counts_highlights_and_navigates() -> None:
-    app = ViewApp()
-    async with app.run_test(size=(100, 20)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article())
-        await pilot.pause()
+    async with shown(make_article(), size=(100, 20)) as (_app, pilot, view):
         styles = view._styles
         count = view.find("ransomware")
         # title, tag, body: "ransomware" ×1 + ×2 in section one, "RANSOMWARE" at the end
@@ -265,11 +262,7 @@ async def test_find_counts_highlights_and_navigates() -> None:
 
 
 async def test_find_is_literal() -> None:
-    app = ViewApp()
-    async with app.run_test(size=(100, 20)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article(body="a.b a+b a.b (x)"))
-        await pilot.pause()
+    async with shown(make_article(body="a.b a+b a.b (x)"), size=(100, 20)) as (_app, _pilot, view):
         assert view.find("a.b") == 2
         assert view.find("(x)") == 1
 
@@ -296,11 +289,7 @@ async def test_highlight_terms_on_show() -> None:
 
 
 async def test_link_click_posts_message() -> None:
-    app = ViewApp()
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article())
-        await pilot.pause()
+    async with shown(make_article(), size=(100, 30)) as (app, pilot, view):
         row = next(y for y, text in enumerate(visible(view)) if "report link" in text)
         col = visible(view)[row].index("report link")
         assert view.link_at(row, col) == "https://example.com/report"
@@ -317,11 +306,7 @@ async def test_link_click_posts_message() -> None:
 
 
 async def test_header_link_is_clickable() -> None:
-    app = ViewApp()
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article())
-        await pilot.pause()
+    async with shown(make_article(), size=(100, 30)) as (_app, _pilot, view):
         row = next(y for y, text in enumerate(visible(view)) if "https://therecord.media/ransom" in text)
         col = visible(view)[row].index("https://")
         assert view.link_at(row, col) == "https://therecord.media/ransom"
@@ -331,12 +316,7 @@ async def test_header_link_is_clickable() -> None:
 
 
 async def test_motion_keys() -> None:
-    app = ViewApp()
-    async with app.run_test(size=(100, 20)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article())
-        view.focus()
-        await pilot.pause()
+    async with shown(make_article(), size=(100, 20), focus=True) as (_app, pilot, view):
         await pilot.press("j", "j", "down")
         assert view.scroll_y == 3
         await pilot.press("k")
@@ -356,12 +336,7 @@ async def test_motion_keys() -> None:
 
 
 async def test_heading_jumps() -> None:
-    app = ViewApp()
-    async with app.run_test(size=(100, 20)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article())
-        view.focus()
-        await pilot.pause()
+    async with shown(make_article(), size=(100, 20), focus=True) as (_app, pilot, view):
         rows = [row for row, _, _ in view.headings]
         await pilot.press("right_square_bracket")
         assert view.scroll_y == rows[0]
@@ -378,12 +353,7 @@ async def test_scrolled_message_is_debounced(monkeypatch: pytest.MonkeyPatch) ->
     import time
 
     monkeypatch.setattr(article_view_module, "SCROLL_REPORT_DELAY", 0.5)
-    app = ViewApp()
-    async with app.run_test(size=(100, 20)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article())
-        view.focus()
-        await pilot.pause()
+    async with shown(make_article(), size=(100, 20), focus=True) as (app, pilot, _view):
         started = time.monotonic()
         await pilot.press("j", "j", "j", "j")
         if time.monotonic() - started < 0.4:  # on a loaded machine the presses alone can take longer
@@ -408,11 +378,7 @@ async def test_restoring_a_position_does_not_report_it() -> None:
 
 
 async def test_resize_rewraps() -> None:
-    app = ViewApp()
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article(body="word " * 300))
-        await pilot.pause()
+    async with shown(make_article(body="word " * 300), size=(100, 30)) as (_app, pilot, view):
         wide_height = view.virtual_size.height
         await pilot.resize_terminal(40, 30)
         await pilot.pause()
@@ -423,11 +389,7 @@ async def test_resize_rewraps() -> None:
 
 
 async def test_theme_change_restyles() -> None:
-    app = ViewApp()
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article())
-        await pilot.pause()
+    async with shown(make_article(), size=(100, 30)) as (app, pilot, view):
         before = view._styles.link
         app.theme = "nord" if app.theme != "nord" else "gruvbox"
         await pilot.pause()
@@ -440,11 +402,7 @@ async def test_theme_change_restyles() -> None:
 
 
 async def test_render_line_beyond_document_is_blank() -> None:
-    app = ViewApp()
-    async with app.run_test(size=(100, 30)) as pilot:
-        view = app.query_one(ArticleView)
-        view.show(make_article(body="short"))
-        await pilot.pause()
+    async with shown(make_article(body="short"), size=(100, 30)) as (_app, _pilot, view):
         strip = view.render_line(29)
         assert strip.text.strip() == ""
         assert strip.cell_length == view.scrollable_content_region.width

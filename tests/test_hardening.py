@@ -181,7 +181,7 @@ def test_read_file_never_raises_on_a_socket(tmp_path: Path) -> None:
 
 
 def _rows(text: str) -> list[str]:
-    from reader.ui.markdown_render import render_markdown
+    from reader.ui.render import render_markdown
 
     return render_markdown(text, 100).plain
 
@@ -202,7 +202,7 @@ def test_a_deeply_nested_list_keeps_every_item() -> None:
 
 def test_shallow_nesting_is_left_alone() -> None:
     text = "> a\n> > b\n\n- one\n  - two\n    - three\n"
-    from reader.ui.nesting import clamp_nesting
+    from reader.ui.render.nesting import clamp_nesting
 
     assert clamp_nesting(text) == text
 
@@ -214,11 +214,12 @@ def _table(columns: int, rows: int, cell: str = "r{row}") -> str:
 
 
 def test_a_huge_table_renders_a_bounded_part_with_a_note() -> None:
-    from reader.ui.nesting import MAX_TABLE_LINES
+    from reader.ui.render.nesting import MAX_TABLE_LINES
 
     rows = _rows("# Huge table\n\n" + _table(200, 4000, "x") + "\nAfter the table.\n")  # 1.6 MB
     assert len(rows) < 5 * MAX_TABLE_LINES  # 500 wrapped rows, not 4,000 of 200 columns
-    assert any("… 3,500 more rows and 160 more columns of this table not shown" in row for row in rows)
+    # 40 columns kept, so 2,000 cells / 40 = 50 rows (TABLE_CELL_BUDGET): 3,950 more
+    assert any("… 3,950 more rows and 160 more columns of this table not shown" in row for row in rows)
     assert any("After the table." in row for row in rows)
     narrow = _rows(_table(3, 1000))
     assert any("r499" in row for row in narrow) and not any("r500" in row for row in narrow)
@@ -234,7 +235,7 @@ def test_render_memory_does_not_grow_with_the_table() -> None:
     """Peak Python memory for a 500-row and a 5,000-row table: about the same (it was 3 GB)."""
     import tracemalloc
 
-    from reader.ui.markdown_render import render_markdown
+    from reader.ui.render import render_markdown
 
     peaks = []
     for rows in (600, 6000):

@@ -85,7 +85,7 @@ def test_a_passage_survives_an_edit_elsewhere_and_is_gone_when_itself_edited() -
 
 
 def test_block_texts_are_the_same_at_every_width_and_rows_follow_a_split() -> None:
-    from reader.ui.markdown_render import join_docs, render_markdown, render_runs, split_doc
+    from reader.ui.render import join_docs, render_markdown, render_runs, split_doc
 
     body = "# Head\n\nA paragraph with *some* words that wrap at narrow widths.\n\n- item one\n- item two\n\n> quoted"
     narrow, wide = render_markdown(body, 12), render_markdown(body, 100)

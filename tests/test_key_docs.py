@@ -13,6 +13,7 @@ from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.cursor_view import CursorView
+from reader.ui.document_view import DocumentView
 from reader.ui.screens.main import MainScreen
 from reader.ui.screens.modals import HELP_SECTIONS
 from reader.ui.widgets.tag_sidebar import TagTree
@@ -35,7 +36,7 @@ UNLISTED = {"2", "3", "4"}  # written as 1 … 5
 
 def _keys() -> list[str]:
     keys: list[str] = []
-    for widget in (ReaderApp, MainScreen, CursorView, ArticleList, TagTree, ArticleView):
+    for widget in (ReaderApp, MainScreen, CursorView, ArticleList, TagTree, DocumentView, ArticleView):
         for binding in widget.BINDINGS:
             for key in binding.key.split(","):  # type: ignore[union-attr]
                 shown = SHOWN.get(key.strip(), key.strip())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import asynccontextmanager
 
 import pytest
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from rich.segment import Segment
 from rich.style import Style
 
-from reader.ui.markdown_render import (
+from reader.ui.render import (
     MAX_LINE_CHARS,
     LinkSpan,
     MarkdownStyles,
@@ -251,12 +252,12 @@ def test_wide_table_cells_wrap_within_width() -> None:
     assert all(row.startswith(("│", "┌", "├", "└")) for row in doc.plain)
 
 
-def test_table_too_wide_is_cropped_with_ellipsis() -> None:
+def test_table_too_wide_for_its_headers_becomes_cards() -> None:
     header = "|" + "|".join(f" col{n} " for n in range(12)) + "|"
     rule = "|" + "|".join("---" for _ in range(12)) + "|"
-    doc = render_markdown(f"{header}\n{rule}\n|" + "|".join("x" for _ in range(12)) + "|", 20)
+    doc = render_markdown(f"{header}\n{rule}\n|" + "|".join(f"x{n}" for n in range(12)) + "|", 20)
     assert_fits(doc, 20)
-    assert any(row.endswith("…") for row in doc.plain)
+    assert "│ col0: x0" in doc.plain and "│ col11: x11" in doc.plain
 
 
 def test_horizontal_rule_spans_width() -> None:
@@ -277,10 +278,11 @@ def test_hard_break() -> None:
     assert rows("line one  \nline two") == ["line one", "line two"]
 
 
-def test_html_is_shown_literally() -> None:
-    plain = rows("<div onclick='x'>block <b>html</b></div>\n\ntext with <i>inline</i> html")
-    assert plain[0] == "<div onclick='x'>block <b>html</b></div>"
-    assert plain[2] == "text with <i>inline</i> html"
+def test_html_is_reduced_to_its_text_and_dimmed() -> None:
+    doc = render_markdown("<div onclick='x'>block <b>html</b></div>\n\ntext with <i>inline</i> html", 60)
+    assert doc.plain == ["block html", "", "text with inline html"]
+    style = style_of(doc, "block")
+    assert style is not None and style.dim
 
 
 # -- safety ---------------------------------------------------------------------------------------
@@ -490,18 +492,27 @@ def test_random_text_never_raises_or_overflows(parts: list[str], width: int) -> 
         assert 0 <= span.start_col < span.end_col <= width
 
 
-async def test_code_highlighting_toggles_in_the_app(tmp_path) -> None:
+@asynccontextmanager
+async def in_the_app(tmp_path, body: str):
+    """The real app on a one-article library, loaded: ``(app, pilot, article view)``."""
     from reader.ui.app import ReaderApp
     from reader.ui.article_view import ArticleView
 
     folder = tmp_path / "lib"
     folder.mkdir()
-    (folder / "code.md").write_text("# Code\n\n```python\ndef f():\n    return 'text'\n```\n", encoding="utf-8")
+    (folder / "a.md").write_text(body, encoding="utf-8")
     app = ReaderApp(folder, data_dir=tmp_path / "state", read_after=3600, use_cache=False)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.wait_until_idle()
         await pilot.pause()
         view = app.query_one(ArticleView)
+        assert view.document is not None
+        yield app, pilot, view
+
+
+async def test_code_highlighting_toggles_in_the_app(tmp_path) -> None:
+    body = "# Code\n\n```python\ndef f():\n    return 'text'\n```\n"
+    async with in_the_app(tmp_path, body) as (app, pilot, view):
         assert view.document is not None
         on = style_of(view.document, "def")
         await app.main.run_action("toggle_code_highlighting")
@@ -518,17 +529,8 @@ def test_h4_h5_h6_each_look_different() -> None:
 
 
 async def test_h4_h5_h6_differ_in_the_widget_too(tmp_path) -> None:
-    from reader.ui.app import ReaderApp
-    from reader.ui.article_view import ArticleView
-
-    folder = tmp_path / "lib"
-    folder.mkdir()
-    (folder / "h.md").write_text("# Headings\n\n#### Four\n\n##### Five\n\n###### Six\n", encoding="utf-8")
-    app = ReaderApp(folder, data_dir=tmp_path / "state", read_after=3600, use_cache=False)
-    async with app.run_test(size=(160, 50)) as pilot:
-        await app.wait_until_idle()
-        await pilot.pause()
-        doc = app.query_one(ArticleView).document
+    async with in_the_app(tmp_path, "# Headings\n\n#### Four\n\n##### Five\n\n###### Six\n") as (_app, _pilot, view):
+        doc = view.document
         assert doc is not None
         assert len({style_of(doc, word) for word in ("Four", "Five", "Six")}) == 3
 

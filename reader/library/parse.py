@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from reader.library.dates import date_problem, parse_date
+from reader.library.inert import make_inert
 from reader.library.layouts import first_h1, inline_tags, note_layout
 from reader.library.links import refusal
 from reader.library.model import Article, ParseResult, Problem
@@ -37,9 +38,6 @@ MAX_TAGS = 1000
 MAX_FIELD = 1000
 """Titles, authors and the like are cut here: a 10,000-character title is not a title."""
 
-# Lone surrogates too: they come from file names that are not UTF-8 (or YAML "\udce9"
-# escapes) and make any later print() or json.dump() to a UTF-8 stream raise.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\ud800-\udfff]")
 _TAG_LINK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 _INFO_LINE = re.compile(r"^[+*-]\s+([A-Za-z][\w ]{0,30}?)\s*:\s*(.*)$")
 # Control characters end a URL: an ESC inside a "link" is a terminal escape, not an address.
@@ -61,44 +59,6 @@ _UNKNOWN_VALUES = {"unknown", "none", "null", "n/a", "-", "?"}
 
 _BINARY_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b")
 """C0 control bytes that text never holds (tab, newlines, form feed and ESC aside)."""
-
-
-def _control_picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "\u2421"
-    return "\ufffd"
-
-
-_INVISIBLE = re.compile(
-    "[\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff]"
-    "|(?<![\u00a9\u00ae\u2000-\u3300\ufe0f\U0001f000-\U0001faff])\u200d"
-    "|\u200d(?![\u00a9\u00ae\u2000-\u3300\U0001f000-\U0001faff])"
-)
-"""Bidi controls and zero-width characters: they reorder or hide text (``Invoice \u202egpj.exe``
-shows as "Invoice exe.jpg"). A zero-width joiner between two emoji is what builds 👩‍💻 and stays."""
-
-
-def _invisible_picture(match: re.Match[str]) -> str:
-    return f"\u2039U+{ord(match.group()):04X}\u203a"
-
-
-def make_inert(text: str) -> str:
-    """Replace control characters (ESC, BEL, C1, DEL …) with visible, harmless symbols.
-
-    Lone surrogates (undecodable bytes of a file name) become U+FFFD. Bidi overrides and
-    zero-width characters are spelled out (``‹U+202E›``) so they can neither reorder nor hide text.
-
-    Applied to every metadata field as it is parsed, to every notice and to everything the CLI
-    prints; the article renderer does the same for bodies. Tabs and newlines are kept.
-    """
-    if _INVISIBLE.search(text) is not None:
-        text = _INVISIBLE.sub(_invisible_picture, text)
-    if _CONTROL.search(text) is None:
-        return text
-    return _CONTROL.sub(_control_picture, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 _BINARY_MAGIC = (

@@ -1,6 +1,6 @@
 """Highlights on screen: from a stored quote to the rows and cells it covers, and back.
 
-The article pane draws from a :class:`~reader.ui.markdown_render.RenderedDoc`, whose
+The article pane draws from a :class:`~reader.ui.render.RenderedDoc`, whose
 ``blocks`` give each paragraph's width-independent text and its rows. A highlight is a span of
 the blocks' joined text (:func:`reader.state.highlights.plain_text`); here that span becomes
 cell ranges on rows (by matching its words against the wrapped rows, which differ from the block
@@ -18,7 +18,7 @@ from rich.style import Style
 
 from reader.library.parse import make_inert
 from reader.state.highlights import Highlight, block_ranges, locate, plain_text, sentence_around
-from reader.ui.markdown_render import BlockSpan, RenderedDoc, join_docs, render_markdown, render_runs, split_doc
+from reader.ui.render import BlockSpan, RenderedDoc, join_docs, render_markdown, render_runs, split_doc
 
 Span = tuple[int, int]
 Located = tuple[Highlight, Span | None]
@@ -142,3 +142,62 @@ def sentence_span(doc: RenderedDoc, row: int, col: int, pattern: re.Pattern[str]
         lo, hi = sentence_around(block.text, hit.start())
         return start + lo, start + hi
     return None
+
+
+def first_block_in_view(blocks: Sequence[BlockSpan], top: int, bottom: int) -> int | None:
+    """``v``: the text block at the top of the view, or the first below it (else the first one
+    still reaching into the view); ``None`` when no text block is left."""
+    candidates = [i for i, block in enumerate(blocks) if block.kind == "text" and block.end_row > top]
+    if not candidates:
+        return None
+    pick = next((i for i in candidates if blocks[i].start_row >= top), candidates[0])
+    return candidates[0] if blocks[pick].start_row >= bottom else pick
+
+
+def block_of_offset(blocks: Sequence[BlockSpan], offset: int) -> int:
+    """The index of the block holding character ``offset`` of the blocks' joined text."""
+    start = 0
+    for number, block in enumerate(blocks):
+        if start <= offset < start + len(block.text) + 2:
+            return number
+        start += len(block.text) + 2
+    return 0
+
+
+def extend_blocks(
+    blocks: Sequence[BlockSpan], selection: Span, by_blocks: tuple[int, int] | None, step: int
+) -> tuple[int, int]:
+    """The ``(anchor, head)`` blocks of a selection grown one text block down (``step`` > 0) or
+    up; a sentence selection (``by_blocks`` is ``None``) grows from its own block."""
+    if by_blocks is None:
+        index = block_of_offset(blocks, selection[0])
+        by_blocks = (index, index)
+    anchor, head = by_blocks
+    return anchor, next_text_block(blocks, head, step)
+
+
+def overlapping(located: Sequence[Located], selection: Span | None) -> Highlight | None:
+    """The saved highlight overlapping ``selection``, if any."""
+    if selection is None:
+        return None
+    lo, hi = selection
+    return next((h for h, span in located if span is not None and span[0] < hi and lo < span[1]), None)
+
+
+def passage_row(doc: RenderedDoc, located: Sequence[Located], highlight_id: str) -> int | None:
+    """The first row a saved passage is drawn on, ``None`` when it is not in the article now."""
+    for highlight, span in located:
+        if highlight.id == highlight_id and span is not None:
+            cells = span_cells(doc, span)
+            if cells:
+                return cells[0][0]
+    return None
+
+
+def next_text_block(blocks: Sequence[BlockSpan], head: int, step: int) -> int:
+    """The text block after (``step`` > 0) or before ``head``; ``head`` itself at either end."""
+    texts = [i for i, block in enumerate(blocks) if block.kind == "text"]
+    following = [i for i in texts if (i > head if step > 0 else i < head)]
+    if not following:
+        return head
+    return following[0] if step > 0 else following[-1]

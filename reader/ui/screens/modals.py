@@ -41,6 +41,8 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
             ("space pagedown pageup", "scroll the article, wherever the focus is"),
             ("n p", "next / previous article"),
             ("[ ]", "previous / next heading in the article"),
+            ("t", "in the article: its outline (headings); enter jumps to one"),
+            ("f", "in the article: a letter on every link in view; type it to follow the link"),
             ("escape", "back: close a bar or screen, return to the list"),
             ("z", "maximise the article / give the other panes back"),
             ("\\", "fold / unfold the tag sidebar (narrow terminals: instead of the list)"),

@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.render_code import DEFAULT_THEME
+from reader.ui.render.highlight import DEFAULT_THEME
 from reader.ui.screens.contract import ScreenPart
 from reader.ui.screens.modals import HelpScreen
 from reader.ui.widgets.inputs import FilterInput, FindInput

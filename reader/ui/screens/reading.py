@@ -19,7 +19,7 @@ from reader.library.related import related
 from reader.library.snapshot import Library
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.markdown_render import RenderedDoc
+from reader.ui.render import RenderedDoc
 from reader.ui.screens.contract import ScreenPart
 from reader.ui.widgets.related import RelatedPanel
 

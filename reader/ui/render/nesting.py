@@ -53,15 +53,28 @@ MAX_TABLE_LINES = 500
 a million tokens, 3 GB and seconds per key. The rest is counted under a visible note."""
 MAX_TABLE_CELLS = 40
 """Cells kept per table line, for the same reason."""
+TABLE_CELL_BUDGET = 2_000
+"""Cells kept per table (at least 50 rows): a wide table keeps fewer rows (40 columns: 50), so
+what one table costs to parse and draw — as a grid or as cards — is bounded by its cells."""
+
+
+_DELIMITER_ROW = re.compile(r"[ \t]*+\|?+[ \t]*+:?+-++:?+[ \t]*+(?:\|[ \t]*+:?+-++:?+[ \t]*+)*+\|?+[ \t]*+")
+"""A pipe table's second line (``---|:--:``): possessive, so a line of 100,000 ``-`` is one pass."""
 
 
 def cap_tables(text: str) -> str:
-    """``text`` with each ``|`` table cut to :data:`MAX_TABLE_LINES` rows of
-    :data:`MAX_TABLE_CELLS` cells, and a line saying how many rows and columns are not shown."""
+    """``text`` with each pipe table cut to :data:`MAX_TABLE_LINES` rows of
+    :data:`MAX_TABLE_CELLS` cells, and a line saying how many rows and columns are not shown.
+
+    A table is a run of lines that start with ``|``, or a line with a ``|`` over a delimiter row
+    and the non-blank lines with a ``|`` under it (GFM tables need no leading pipe).
+    """
     if "|" not in text:
         return text  # most articles: no per-line work
     out: list[str] = []
     run = hidden_rows = hidden_cells = 0
+    limit = MAX_TABLE_LINES
+    lines = text.split("\n")
 
     def note() -> None:
         parts = [f"{hidden_rows:,} more rows"] if hidden_rows else []
@@ -70,18 +83,36 @@ def cap_tables(text: str) -> str:
         if parts:
             out.extend(["", f"*… {' and '.join(parts)} of this table not shown*", ""])
 
-    for line in text.split("\n"):
-        if line.lstrip().startswith("|"):
+    for number, line in enumerate(lines):
+        in_table = line.lstrip().startswith("|") or (
+            "|" in line
+            and (
+                run
+                or (
+                    number + 1 < len(lines)
+                    and "-" in lines[number + 1]
+                    and _DELIMITER_ROW.fullmatch(lines[number + 1]) is not None
+                )
+            )
+        )
+        if in_table and line.strip():
             run += 1
-            if run > MAX_TABLE_LINES + 2:  # header and delimiter row, then the body
+            body = line.strip()
+            edge = "|" if body.startswith("|") else ""
+            core = body[len(edge) :]
+            core = core[:-1] if core.endswith("|") else core
+            cells = core.count("|") + 1
+            if run == 1:
+                limit = min(MAX_TABLE_LINES, max(50, TABLE_CELL_BUDGET // min(cells, MAX_TABLE_CELLS)))
+            if run > limit + 2:  # header and delimiter row, then the body
                 hidden_rows += 1
                 continue
-            if line.count("|") > MAX_TABLE_CELLS + 1:
+            if cells > MAX_TABLE_CELLS:
                 cut = -1
-                for _ in range(MAX_TABLE_CELLS + 1):
-                    cut = line.find("|", cut + 1)
-                hidden_cells = max(hidden_cells, line.count("|") - MAX_TABLE_CELLS - 1)
-                line = line[: cut + 1]
+                for _ in range(MAX_TABLE_CELLS):
+                    cut = core.find("|", cut + 1)
+                hidden_cells = max(hidden_cells, cells - MAX_TABLE_CELLS)
+                line = edge + core[:cut] + edge
             out.append(line)
             continue
         if run:
