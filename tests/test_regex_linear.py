@@ -15,7 +15,7 @@ from functools import partial
 
 import pytest
 
-from reader.library import dates, fulltext, index, layouts, parse, query, tags
+from reader.library import clipping, dates, front_matter, fulltext, index, layouts, links, parse, query, tags
 from reader.ui import app, markdown_render, nesting
 
 DELIMITERS = (" ", "#", "[", "]", "*", "_", "`", "+", "<", "(", ")", ":", "-", "a", ".", "\t")
@@ -47,19 +47,19 @@ PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
     ("fulltext._TOKEN", fulltext._TOKEN, _scan),
     ("index._WORD_TOKEN", index._WORD_TOKEN, _scan),
     ("parse._CONTROL", parse._CONTROL, _scan),
-    ("parse._TAG_LINK", parse._TAG_LINK, _scan),
-    ("parse._INFO_LINE", parse._INFO_LINE, _match),
-    ("parse._MD_LINK", parse._MD_LINK, _search),
-    ("parse._URL", parse._URL, _search),
-    ("parse._HEADING", parse._HEADING, _match),
-    ("parse._FENCE_OPEN", parse._FENCE_OPEN, _match),
-    ("parse._FENCE_CLOSE---", parse._FENCE_CLOSE["---"], _search),
-    ("parse._FENCE_CLOSE+++", parse._FENCE_CLOSE["+++"], _search),
-    ("parse._SIMPLE_FIELD", parse._SIMPLE_FIELD, _scan),
-    ("parse._INFO_HEADING", parse._INFO_HEADING, _scan),
-    ("parse._ARTICLE_HEADING", parse._ARTICLE_HEADING, _scan),
-    ("parse._TAG_BLOCK", parse._TAG_BLOCK, _search),
-    ("parse._SOURCE_LINE", parse._SOURCE_LINE, _search),
+    ("clipping._TAG_LINK", clipping._TAG_LINK, _scan),
+    ("clipping._INFO_LINE", clipping._INFO_LINE, _match),
+    ("links._MD_LINK", links._MD_LINK, _search),
+    ("links._URL", links._URL, _search),
+    ("clipping._HEADING", clipping._HEADING, _match),
+    ("front_matter._FENCE_OPEN", front_matter._FENCE_OPEN, _match),
+    ("front_matter._FENCE_CLOSE---", front_matter._FENCE_CLOSE["---"], _search),
+    ("front_matter._FENCE_CLOSE+++", front_matter._FENCE_CLOSE["+++"], _search),
+    ("front_matter._SIMPLE_FIELD", front_matter._SIMPLE_FIELD, _scan),
+    ("clipping._INFO_HEADING", clipping._INFO_HEADING, _scan),
+    ("clipping._ARTICLE_HEADING", clipping._ARTICLE_HEADING, _scan),
+    ("clipping._TAG_BLOCK", clipping._TAG_BLOCK, _search),
+    ("clipping._SOURCE_LINE", clipping._SOURCE_LINE, _search),
     ("layouts._CODE_FENCE", layouts._CODE_FENCE, _match),
     ("layouts._H1_LINE", layouts._H1_LINE, _match),
     ("layouts._INLINE_TAG", layouts._INLINE_TAG, _scan),

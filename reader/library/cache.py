@@ -53,6 +53,7 @@ from typing import Any
 
 from reader.library.index import Library, gc_paused
 from reader.library.model import Article, Problem
+from reader.library.parse import PARSER_MODULES
 from reader.library.private import private_file
 from reader.library.scan import OUTSIDE, FileEntry, ScanReport, outside_library, read_file, walk
 
@@ -154,7 +155,7 @@ def parser_version() -> str:
     global _PARSER_VERSION
     if _PARSER_VERSION is None:
         digest = hashlib.sha256(f"schema {SCHEMA_VERSION}".encode())
-        for name in ("parse", "tags", "dates", "model", "scan", "cache", "links"):
+        for name in (*PARSER_MODULES, "scan", "cache"):
             spec = importlib.util.find_spec(f"reader.library.{name}")
             try:
                 digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else name.encode())

@@ -3,7 +3,7 @@
 A clipping's rules (Information block, ``## Article:``, a tag block at the end) cut the body
 and turn words into tags: applied to an ordinary note they end the article at its first
 ``## Tags`` heading and fill the sidebar with junk. So they apply only to files that show the
-clipping layout unmistakably (:func:`reader.library.parse.is_clipping`); every other file is
+clipping layout unmistakably (:func:`reader.library.clipping.is_clipping`); every other file is
 read by :func:`note_layout`, which drops nothing of the body.
 
 Headings are looked for only where Markdown has them: never inside fenced code (a ``# comment``

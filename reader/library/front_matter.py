@@ -1,0 +1,195 @@
+"""Front matter: the YAML (``---``) or TOML (``+++``) block at the top of a file.
+
+Obsidian, Jekyll and Hugo write an article's metadata there. What is read, and under which
+names (``title`` or ``name``, ``date`` or ``published``…), is decided here once for every
+layout; the clipping layout and notes only add what their body says.
+
+Bad front matter never loses the article: a YAML error, a list where a mapping belongs, a
+64 KB block are each a :class:`Problem` naming the file, and the body still loads. Only the
+safe YAML loader is ever used, and tag lists are walked with a budget (an alias bomb is a
+few lines of YAML).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from reader.library.model import Problem
+from reader.library.tags import MAX_TAGS, clean_tag
+
+MAX_FRONT_MATTER = 64 * 1024
+"""Bigger blocks are not handed to the YAML parser (seconds per file): only their one-line fields are read."""
+
+# Fences may carry trailing blanks (Jekyll and python-frontmatter accept them too).
+_FENCE_OPEN = re.compile(r"(?:---|\+\+\+)[ \t]*\n")
+_FENCE_CLOSE = {
+    "---": re.compile(r"\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)"),
+    "+++": re.compile(r"\n\+\+\+[ \t]*(?:\n|\Z)"),
+}
+_SIMPLE_FIELD = re.compile(r"^([A-Za-z_][\w-]*+)[ \t]*+[:=][ \t]*+(.*+)$", re.MULTILINE)
+
+
+def read_front_matter(
+    text: str, path: str, meta: dict[str, Any], tags: list[str], problems: list[Problem]
+) -> str:
+    """Read the front matter at the top of ``text`` into ``meta``/``tags``; return the text after it.
+
+    A text without front matter comes back as it is (one ``startswith`` for most files).
+    """
+    if not text.startswith(("---", "+++")) or (opening := _FENCE_OPEN.match(text)) is None:
+        return text
+    start = opening.end()
+    fence = text[:3]
+    closing = _FENCE_CLOSE[fence].search(text, start - 1)
+    if closing is None:
+        if fence == "---":
+            # A horizontal rule at the top of a plain file, not front matter.
+            return text
+        problems.append(Problem(path, "front matter is not closed; read as plain Markdown", skipped=False))
+        return text
+    raw = text[start : closing.start()]
+    rest = text[closing.end() :].lstrip("\n")
+    if len(raw) > MAX_FRONT_MATTER:
+        # Too big to hand to a YAML parser (seconds per file), but the title and date are
+        # usually one-line fields at the top: keep those rather than lose the article's name.
+        problems.append(Problem(path, "front matter over 64 KB; only its one-line fields read", skipped=False))
+        _read_fields(_simple_fields(raw[:MAX_FRONT_MATTER]), path, meta, tags, problems)
+        return rest
+    data = _load_yaml(raw, path, problems) if fence == "---" else _load_toml(raw, path, problems)
+    if data is None:
+        return rest
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(path, f"front matter is a {type(data).__name__}, not a mapping; ignored", skipped=False)
+        )
+        return rest
+    _read_fields(data, path, meta, tags, problems)
+    return rest
+
+
+def _simple_fields(raw: str) -> dict[str, str]:
+    """The one-line ``key: value`` (or TOML ``key = "value"``) fields that name an article."""
+    wanted = {key for keys in _FM_KEYS.values() for key in keys}
+    out: dict[str, str] = {}
+    for match in _SIMPLE_FIELD.finditer(raw):
+        key, value = match.group(1).lower(), match.group(2).rstrip(" \t")
+        if key in wanted and key not in out:
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            if value:
+                out[key] = value
+    return out
+
+
+def _load_yaml(raw: str, path: str, problems: list[Problem]) -> object:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        # Only the safe loader ever: tags like !!python/object/apply are refused.
+        return yaml.load(raw, Loader=loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        problem = getattr(error, "problem", None) or type(error).__name__
+        problems.append(Problem(path, f"invalid YAML front matter{where}: {problem}; ignored", skipped=False))
+    except (RecursionError, MemoryError, ValueError, TypeError, OverflowError) as error:
+        problems.append(Problem(path, f"unreadable YAML front matter ({type(error).__name__}); ignored", False))
+    return None
+
+
+def _load_toml(raw: str, path: str, problems: list[Problem]) -> object:
+    import tomllib
+
+    try:
+        return tomllib.loads(raw)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as error:
+        problems.append(Problem(path, f"invalid TOML front matter: {error}; ignored", skipped=False))
+        return None
+
+
+_FM_KEYS = {
+    "title": ("title", "name"),
+    "subtitle": ("subtitle", "description", "summary", "excerpt"),
+    "source": ("source", "site", "publisher", "site_name", "publication"),
+    "link": ("url", "link", "source_url", "original", "href", "canonical_url", "permalink"),
+    "date": ("date", "published", "created", "pubdate", "date_published", "publishdate", "created_at"),
+    "author": ("author", "authors", "by", "byline"),
+}
+_FM_TAG_KEYS = ("tags", "tag", "keywords", "categories", "category", "topics")
+
+
+def _read_fields(
+    data: dict[Any, Any], path: str, meta: dict[str, Any], tags: list[str], problems: list[Problem]
+) -> None:
+    lowered = {str(key).strip().lower(): value for key, value in list(data.items())[:200]}
+    for field, keys in _FM_KEYS.items():
+        for key in keys:
+            if key in lowered and lowered[key] is not None:
+                value = lowered[key]
+                if field == "date":
+                    meta[field] = value
+                else:
+                    text = _scalar_text(value)
+                    if text is None:
+                        problems.append(
+                            Problem(path, f"front matter '{key}' is a {type(value).__name__}; ignored", False)
+                        )
+                        continue
+                    meta[field] = text
+                break
+    for key in _FM_TAG_KEYS:
+        if key in lowered:
+            before = len(tags)
+            tags.extend(_front_matter_tags(lowered[key]))
+            if lowered[key] is not None and len(tags) == before and not _empty(lowered[key]):
+                problems.append(
+                    Problem(path, f"front matter '{key}' has no usable tags ({type(lowered[key]).__name__})", False)
+                )
+
+
+def _empty(value: object) -> bool:
+    return value in ("", [], (), {})
+
+
+def _scalar_text(value: object) -> str | None:
+    """A front matter value as one line of text; lists of strings join with commas."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list | tuple):
+        parts = [item for item in value[:20] if isinstance(item, str | int | float) and not isinstance(item, bool)]
+        return ", ".join(str(item) for item in parts) if parts else None
+    if isinstance(value, dict):
+        name = value.get("name")
+        return name if isinstance(name, str) else None
+    return None
+
+
+def _front_matter_tags(value: object) -> Iterable[str]:
+    """Tags from front matter: a list, a comma (or space, Obsidian) separated string, or numbers.
+
+    Walks nested lists with a budget so a YAML alias bomb cannot blow up memory or time.
+    """
+    if isinstance(value, str):
+        separator = "," if "," in value else None
+        parts = value.split(separator) if separator or "#" in value else [value]
+        return [clean_tag(part) for part in parts[:MAX_TAGS]]
+    out: list[str] = []
+    budget = MAX_TAGS
+    stack: list[object] = [value]
+    while stack and budget > 0:
+        item = stack.pop()
+        budget -= 1
+        if isinstance(item, list | tuple):
+            stack.extend(reversed(item[:MAX_TAGS]))
+        elif isinstance(item, str | int | float) and not isinstance(item, bool):
+            cleaned = clean_tag(item)
+            if cleaned:
+                out.append(cleaned)
+    return out
