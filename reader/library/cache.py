@@ -57,7 +57,7 @@ from reader.library.parse import PARSER_MODULES
 from reader.library.private import private_file
 from reader.library.scan import OUTSIDE, FileEntry, ScanReport, outside_library, read_file, walk
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bumped whenever the table layout changes; stored in ``PRAGMA user_version``."""
 
 PARALLEL_MIN_FILES = 5000
@@ -78,10 +78,11 @@ PROBLEM_SEP = "\x1e"
 ProgressCallback = Callable[[int, int], None]
 BatchCallback = Callable[[Library], None]
 
-Parsed = tuple[str, int, int, int, str, str, str, str, "str | None", str, tuple[str, ...], str, str]
+Parsed = tuple[str, int, int, int, str, str, str, str, "str | None", str, tuple[str, ...], str, str, str]
 """One parsed file as plain values, cheap to pickle from a worker process:
 ``(path, size, mtime_ns, ok, title, subtitle, source, link, date_iso, author, tags, fingerprint,
-problems)``; ``ok`` is 0 for a skipped file, ``problems`` is :func:`_encode_problems` text.
+problems, extra)``; ``ok`` is 0 for a skipped file, ``problems`` is :func:`_encode_problems` text,
+``extra`` is :func:`_encode_extra` text (aliases, draft, updated; ``""`` for most files).
 A ``files`` row has the same columns, with the tags joined by :data:`TAG_SEP`."""
 
 _STRICT = ", STRICT" if sqlite3.sqlite_version_info >= (3, 37) else ""
@@ -101,18 +102,19 @@ _SCHEMA = (
         author TEXT NOT NULL,
         tags TEXT NOT NULL,
         fingerprint TEXT NOT NULL,
-        problems TEXT NOT NULL
+        problems TEXT NOT NULL,
+        extra TEXT NOT NULL
     ) WITHOUT ROWID{_STRICT}""",
     "CREATE INDEX files_with_problems ON files (path) WHERE problems != ''",
     f"CREATE TABLE snapshot (name TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID{_STRICT}",
     f"PRAGMA user_version = {SCHEMA_VERSION}",
 )
-_COLUMNS = "path, size, mtime_ns, ok, title, subtitle, source, link, date, author, tags, fingerprint, problems"
-_INSERT = f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES ({', '.join('?' * 13)})"
+_COLUMNS = "path, size, mtime_ns, ok, title, subtitle, source, link, date, author, tags, fingerprint, problems, extra"
+_INSERT = f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES ({', '.join('?' * 14)})"
 # Never trust a path from the cache to stay inside the library (Library.read opens it).
 _SAFE = "substr(path, 1, 1) != '/' AND instr('/' || path || '/', '/../') = 0"
 _SELECT_ARTICLES = (
-    "SELECT path, title, subtitle, source, link, date, author, tags, fingerprint, size, mtime_ns"
+    "SELECT path, title, subtitle, source, link, date, author, tags, fingerprint, size, mtime_ns, extra"
     f" FROM files WHERE ok = 1 AND {_SAFE}"
 )
 _SELECT_PROBLEMS = f"SELECT path, problems FROM files WHERE problems != '' AND {_SAFE}"
@@ -344,10 +346,11 @@ class _Store:
         """Queue a chunk of parsed files (as columns); written every :data:`WRITE_EVERY`."""
         if self.conn is None:
             return
-        path, size, mtime_ns, ok, title, subtitle, source, link, date, author, tags, fp, problems = columns
+        path, size, mtime_ns, ok, title, subtitle, source, link, date, author, tags, fp, problems, extra = columns
         joined = map(TAG_SEP.join, tags)
         self.pending += zip(
-            path, size, mtime_ns, ok, title, subtitle, source, link, date, author, joined, fp, problems, strict=True
+            path, size, mtime_ns, ok, title, subtitle, source, link, date, author, joined, fp, problems, extra,
+            strict=True,
         )
         if len(self.pending) >= WRITE_EVERY:
             self.flush()
@@ -423,7 +426,7 @@ def parse_entry(entry: FileEntry) -> Parsed:
     problems = _encode_problems(result.problems)
     article = result.article
     if article is None:
-        return (entry.path, entry.size, entry.mtime_ns, 0, "", "", "", "", None, "", (), "", problems)
+        return (entry.path, entry.size, entry.mtime_ns, 0, "", "", "", "", None, "", (), "", problems, "")
     return (
         entry.path,
         entry.size,
@@ -438,6 +441,7 @@ def parse_entry(entry: FileEntry) -> Parsed:
         article.tags,
         article.fingerprint,
         problems,
+        _encode_extra(article),
     )
 
 
@@ -590,7 +594,7 @@ class _Dates:
 def _articles_from_parsed(columns: list[tuple[Any, ...]], dates: _Dates) -> list[Article | None]:
     """A chunk of parsed files (as columns) → articles (``None`` for skipped files), built
     column-wise in C rather than one Python step per field."""
-    path, size, mtime_ns, ok, title, subtitle, source, link, date, author, tags, fp, _ = columns
+    path, size, mtime_ns, ok, title, subtitle, source, link, date, author, tags, fp, _, extra = columns
     articles: list[Article | None] = list(
         map(
             Article,
@@ -608,6 +612,7 @@ def _articles_from_parsed(columns: list[tuple[Any, ...]], dates: _Dates) -> list
             map(truediv, mtime_ns, repeat(1e9)),
         )
     )
+    _decode_extra(articles, extra)
     if not all(ok):
         articles = [article if good else None for article, good in zip(articles, ok, strict=True)]
     return articles
@@ -618,9 +623,9 @@ def _articles_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[Article]:
     rows = list(rows)
     if not rows:
         return []
-    path, title, subtitle, source, link, date, author, tags, fp, size, mtime_ns = zip(*rows, strict=True)
+    path, title, subtitle, source, link, date, author, tags, fp, size, mtime_ns, extra = zip(*rows, strict=True)
     split = [tuple(map(sys.intern, joined.split(TAG_SEP))) if joined else () for joined in tags]
-    return list(
+    articles = list(
         map(
             Article,
             path,
@@ -637,6 +642,36 @@ def _articles_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[Article]:
             map(truediv, mtime_ns, repeat(1e9)),
         )
     )
+    _decode_extra(articles, extra)
+    return articles
+
+
+def _encode_extra(article: Article) -> str:
+    """The fields few articles have (aliases, draft, updated) as one short JSON text, ``""`` when
+    none: a column per field would cost every warm start for the few notes that have them."""
+    if not (article.aliases or article.draft or article.updated):
+        return ""
+    extra: dict[str, object] = {}
+    if article.aliases:
+        extra["aliases"] = list(article.aliases)
+    if article.draft:
+        extra["draft"] = True
+    if article.updated is not None:
+        extra["updated"] = article.updated.isoformat()
+    return json.dumps(extra)
+
+
+def _decode_extra(articles: Sequence[Article | None], extras: Iterable[str]) -> None:
+    """Put :func:`_encode_extra` fields back (raises ``ValueError``/``TypeError`` on junk)."""
+    for article, extra in zip(articles, extras, strict=True):
+        if extra and article is not None:
+            data = json.loads(extra)
+            if not isinstance(data, dict):
+                raise ValueError("extra fields are not a mapping")
+            article.aliases = tuple(str(alias) for alias in data.get("aliases", ()))
+            article.draft = data.get("draft") is True
+            updated = data.get("updated")
+            article.updated = datetime.fromisoformat(updated) if isinstance(updated, str) else None
 
 
 # -- the snapshot ---------------------------------------------------------------------------
@@ -644,7 +679,7 @@ def _articles_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[Article]:
 _NUL = "\x00"
 """Separates the values of a snapshot column: the parser leaves none in a field, and no file
 name can hold one."""
-_SNAPSHOT_TEXT = ("path", "title", "subtitle", "source", "link", "date", "author", "fingerprint")
+_SNAPSHOT_TEXT = ("path", "title", "subtitle", "source", "link", "date", "author", "fingerprint", "extra")
 
 
 def _snapshot_of(library: Library) -> list[tuple[str, bytes]] | None:
@@ -666,6 +701,8 @@ def _snapshot_of(library: Library) -> list[tuple[str, bytes]] | None:
     for name in _SNAPSHOT_TEXT:
         if name == "date":
             values: Iterable[str] = [a.date.isoformat() if a.date is not None else "" for a in articles]
+        elif name == "extra":
+            values = map(_encode_extra, articles)
         else:
             values = map(attrgetter(name), articles)
         blob = text(values, count)
@@ -734,6 +771,7 @@ def _library_from_snapshot(root: Path, parts: dict[str, bytes]) -> Library:
             mtimes,
         )
     )
+    _decode_extra(articles, text("extra", count))
     problems = [Problem(str(p), str(r), bool(s)) for p, r, s in json.loads(parts["problems"])]
     skipped = [str(d) for d in json.loads(parts["skipped_dirs"])]
     return Library(root, articles, problems, skipped)
@@ -1033,7 +1071,7 @@ def update(root: Path | str, library: Library, changed: Iterable[str], deleted: 
     if not entries and not removed and all((p.path, p.reason) in known_problems for p in refused):
         return library
     parsed = [parse_entry(entry) for entry in entries]
-    columns = list(zip(*parsed, strict=True)) if parsed else [()] * 13
+    columns = list(zip(*parsed, strict=True)) if parsed else [()] * 14
     with gc_paused():
         store = _Store(root_path, cache_path(root_path))
         try:

@@ -115,10 +115,20 @@ _FM_KEYS = {
     "subtitle": ("subtitle", "description", "summary", "excerpt"),
     "source": ("source", "site", "publisher", "site_name", "publication"),
     "link": ("url", "link", "source_url", "original", "href", "canonical_url", "permalink"),
-    "date": ("date", "published", "created", "pubdate", "date_published", "publishdate", "created_at"),
+    # Hugo's order: date, else publishDate, else lastmod.
+    "date": ("date", "published", "created", "pubdate", "date_published", "publishdate", "created_at", "lastmod"),
+    "updated": ("lastmod", "last_modified_at", "updated", "modified", "last_modified"),
     "author": ("author", "authors", "by", "byline"),
 }
+_DATE_FIELDS = {"date", "updated"}
 _FM_TAG_KEYS = ("tags", "tag", "keywords", "categories", "category", "topics")
+_SPACE_SEPARATED = {"categories"}
+"""Jekyll splits a ``categories: a b`` string at spaces (a single ``category`` stays whole)."""
+_ALIAS_KEYS = ("aliases", "alias")
+MAX_ALIASES = 50
+"""Other names of one note (Obsidian's ``aliases``): a few, never a list of thousands."""
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
 
 
 def _read_fields(
@@ -129,7 +139,9 @@ def _read_fields(
         for key in keys:
             if key in lowered and lowered[key] is not None:
                 value = lowered[key]
-                if field == "date":
+                if field in _DATE_FIELDS:
+                    if isinstance(value, bool):  # Jekyll's "published: false" is no date
+                        continue
                     meta[field] = value
                 else:
                     text = _scalar_text(value)
@@ -143,11 +155,45 @@ def _read_fields(
     for key in _FM_TAG_KEYS:
         if key in lowered:
             before = len(tags)
-            tags.extend(_front_matter_tags(lowered[key]))
+            tags.extend(_front_matter_tags(lowered[key], spaces=key in _SPACE_SEPARATED))
             if lowered[key] is not None and len(tags) == before and not _empty(lowered[key]):
                 problems.append(
                     Problem(path, f"front matter '{key}' has no usable tags ({type(lowered[key]).__name__})", False)
                 )
+    for key in _ALIAS_KEYS:
+        if lowered.get(key) is not None:
+            meta["aliases"] = _aliases(lowered[key])
+            break
+    draft = _flag(lowered.get("draft"))
+    if draft is None and _flag(lowered.get("published")) is False:
+        draft = True  # Jekyll: "published: false" keeps a post off the site
+    if draft is not None:
+        meta["draft"] = draft
+
+
+def _aliases(value: object) -> list[str]:
+    """Obsidian's ``aliases``: a list, or one string (commas separate several, as old vaults wrote)."""
+    if isinstance(value, str):
+        items: list[object] = list(value.split(","))
+    elif isinstance(value, list | tuple):
+        items = list(value[: MAX_ALIASES * 2])
+    else:
+        items = [value]
+    out = [str(item) for item in items if isinstance(item, str | int | float) and not isinstance(item, bool)]
+    return [alias for alias in (" ".join(item.split()) for item in out) if alias][:MAX_ALIASES]
+
+
+def _flag(value: object) -> bool | None:
+    """A yes/no field (``draft: true``, TOML ``draft = true``, or the strings people write)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    return None
 
 
 def _empty(value: object) -> bool:
@@ -171,14 +217,15 @@ def _scalar_text(value: object) -> str | None:
     return None
 
 
-def _front_matter_tags(value: object) -> Iterable[str]:
+def _front_matter_tags(value: object, *, spaces: bool = False) -> Iterable[str]:
     """Tags from front matter: a list, a comma (or space, Obsidian) separated string, or numbers.
 
+    ``spaces``: a string without commas is split at white space too (Jekyll's ``categories``).
     Walks nested lists with a budget so a YAML alias bomb cannot blow up memory or time.
     """
     if isinstance(value, str):
         separator = "," if "," in value else None
-        parts = value.split(separator) if separator or "#" in value else [value]
+        parts = value.split(separator) if separator or spaces or "#" in value else [value]
         return [clean_tag(part) for part in parts[:MAX_TAGS]]
     out: list[str] = []
     budget = MAX_TAGS

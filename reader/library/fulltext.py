@@ -65,8 +65,8 @@ if TYPE_CHECKING:
     from reader.library.index import Library
     from reader.library.model import Article
 
-SCHEMA_VERSION = 1
-"""Stored in ``PRAGMA user_version``; another value means the file is rebuilt."""
+SCHEMA_VERSION = 2
+"""Stored in ``PRAGMA user_version``; another value means the file is rebuilt (2: aliases in the title column)."""
 
 COLUMNS = ("title", "subtitle", "source", "author", "tags", "body")
 WEIGHTS = (10.0, 4.0, 2.0, 2.0, 5.0, 1.0)
@@ -626,7 +626,8 @@ def _row(article: Article, library: Library) -> tuple[str, int, float, tuple[str
     now. If the file changed in between, the next library sees a new stamp and re-indexes it.
     """
     full, _problems = library.read(article)
-    values = (full.title, full.subtitle, full.source, full.author, "\n".join(full.tags), full.body)
+    title = "\n".join((full.title, *full.aliases))  # an alias is another title, weighted as one
+    values = (title, full.subtitle, full.source, full.author, "\n".join(full.tags), full.body)
     return article.path, article.size, article.mtime, tuple(_SURROGATE.sub("\ufffd", value) for value in values)
 
 

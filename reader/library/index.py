@@ -161,7 +161,7 @@ def _token_lines_of(texts: list[str]) -> list[str]:
 
 
 def _haystack_text(a: Article) -> str:
-    return f"{a.title}\n{a.subtitle}\n{a.source}\n{a.author}\n{' '.join(a.tags)}".casefold()
+    return f"{a.title}\n{' '.join(a.aliases)}\n{a.subtitle}\n{a.source}\n{a.author}\n{' '.join(a.tags)}".casefold()
 
 
 @dataclass(slots=True)
@@ -284,7 +284,7 @@ class Library:
         return self._value_index
 
     def _haystack_texts(self) -> list[str]:
-        """A case-folded line of each article's title, subtitle, source, author and tags.
+        """A case-folded line of each article's title, aliases, subtitle, source, author and tags.
 
         Built only to make the token lines and then dropped: keeping both would cost ~40 MB
         at 100,000 articles."""

@@ -21,13 +21,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
 from reader.library.clipping import UNKNOWN_VALUES, clipping_layout, is_clipping
 from reader.library.dates import date_problem, parse_date
 from reader.library.front_matter import read_front_matter
-from reader.library.layouts import inline_tags, note_layout
+from reader.library.layouts import inline_tags, is_jekyll_draft, jekyll_post, note_layout
 from reader.library.links import address_in, refusal
 from reader.library.model import Article, ParseResult, Problem
 from reader.library.tags import MAX_TAGS, clean_tag, dedupe
@@ -205,8 +206,11 @@ def title_from_file_name(path: str) -> str:
     """A title for a file with none inside: a slug (``my-note-title``) becomes words.
 
     A name that already has spaces was written by a person (``2-factor authentication``)
-    and is kept as it is, hyphens included.
+    and is kept as it is, hyphens included. A Jekyll post is titled as Jekyll does it.
     """
+    post = jekyll_post(path)
+    if post is not None:
+        return post[1]
     stem = PurePosixPath(path).stem
     if " " not in stem:
         stem = stem.replace("-", " ").replace("_", " ")
@@ -225,9 +229,11 @@ def _build(path: str, meta: dict[str, Any], body: str, tags: list[str], problems
         problems.append(Problem(path, f"{len(cleaned)} tags; only the first {MAX_TAGS} kept", skipped=False))
         cleaned = cleaned[:MAX_TAGS]
     date_value = meta.get("date")
-    date = parse_date(date_value) if date_value is not None else None
-    if date is None and date_value is not None and (why := date_problem(date_value)) is not None:
-        problems.append(Problem(path, make_inert(why), skipped=False))
+    if date_value is None and (post := jekyll_post(path)) is not None:
+        date_value = post[0]
+    date = _date(date_value, path, problems)
+    # Hugo dates a page by its lastmod when it has no other date: one value, one warning.
+    updated = date if meta.get("updated") is date_value else _date(meta.get("updated"), path, problems)
     digest = hashlib.blake2b(digest_size=12)
     digest.update(title.encode("utf-8", "surrogatepass"))
     digest.update(b"\x00")
@@ -243,4 +249,23 @@ def _build(path: str, meta: dict[str, Any], body: str, tags: list[str], problems
         tags=cleaned,
         body=body,
         fingerprint=digest.hexdigest(),
+        aliases=_aliases(meta.get("aliases")),
+        draft=meta.get("draft") is True or is_jekyll_draft(path),
+        updated=updated,
     )
+
+
+def _date(value: object, path: str, problems: list[Problem]) -> datetime | None:
+    """A date field read, or ``None``, with a warning when it was written but is no date."""
+    if value is None:
+        return None
+    date = parse_date(value)
+    if date is None and (why := date_problem(value)) is not None:
+        problems.append(Problem(path, make_inert(why), skipped=False))
+    return date
+
+
+def _aliases(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(dict.fromkeys(alias for alias in map(_clean_field, value) if alias))
