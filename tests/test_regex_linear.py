@@ -56,6 +56,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
     ("front_matter._FENCE_CLOSE---", front_matter._FENCE_CLOSE["---"], _search),
     ("front_matter._FENCE_CLOSE+++", front_matter._FENCE_CLOSE["+++"], _search),
     ("front_matter._SIMPLE_FIELD", front_matter._SIMPLE_FIELD, _scan),
+    ("front_matter._URL_PATH", front_matter._URL_PATH, _match),
     ("clipping._INFO_HEADING", clipping._INFO_HEADING, _scan),
     ("clipping._ARTICLE_HEADING", clipping._ARTICLE_HEADING, _scan),
     ("clipping._TAG_BLOCK", clipping._TAG_BLOCK, _search),

@@ -42,6 +42,11 @@ def test_aliases_are_read_from_a_list_or_a_string() -> None:
     assert note("no front matter").aliases == ()
 
 
+def test_hugo_aliases_are_old_addresses_not_names() -> None:
+    assert read("hugo/content/posts/first-post.md").aliases == ()
+    assert note("---\naliases: [TCP/IP, /old/, old/, x.html, C# notes]\n---\nx").aliases == ("TCP/IP", "C# notes")
+
+
 def test_aliases_are_inert_and_never_junk() -> None:
     article = note('---\naliases: ["\\e[31mred", "", 7, true, [nested], "  spaced   out "]\n---\nx')
     assert article.aliases == ("␛[31mred", "7", "spaced out")

@@ -209,7 +209,12 @@ def _read_fields(
 
 
 def _aliases(value: object) -> list[str]:
-    """Obsidian's ``aliases``: a list, or one string (commas separate several, as old vaults wrote)."""
+    """Obsidian's ``aliases``: a list, or one string (commas separate several, as old vaults wrote).
+
+    Hugo's ``aliases`` are old addresses of the page (``/about-hugo/``, ``old.html``) that it
+    redirects, not names: those are left out, or searching "docs" would find every page once
+    served under ``/docs/``.
+    """
     if isinstance(value, str):
         items: list[object] = list(value.split(","))
     elif isinstance(value, list | tuple):
@@ -217,7 +222,13 @@ def _aliases(value: object) -> list[str]:
     else:
         items = [value]
     out = [str(item) for item in items if isinstance(item, str | int | float) and not isinstance(item, bool)]
-    return [alias for alias in (" ".join(item.split()) for item in out) if alias][:MAX_ALIASES]
+    names = (" ".join(item.split()) for item in out)
+    return [alias for alias in names if alias and _URL_PATH.fullmatch(alias) is None][:MAX_ALIASES]
+
+
+# Used with fullmatch, so each branch backtracks at most once over the alias: linear.
+_URL_PATH = re.compile(r"/\S*|\S*/|[a-z][a-z0-9+.-]*://\S*|\S*\.html?", re.IGNORECASE)
+"""An address rather than a name: ``/a/b``, ``a/b/``, ``https://…``, ``page.html``."""
 
 
 def _flag(value: object) -> bool | None:
