@@ -182,7 +182,7 @@ def report_problems(library: Library) -> None:
     File names are the library's, not ours: an ESC or a newline in one must not reach the
     terminal raw or break the one-line-per-problem promise scripts rely on.
     """
-    from reader.library.parse import make_inert
+    from reader.library.inert import make_inert
 
     def line(text: str) -> str:
         return make_inert(text).replace("\n", "\u2424").replace("\t", " ")
@@ -240,7 +240,7 @@ def cmd_list(argv: Sequence[str]) -> int:
     errors = query.errors
     if errors:
         # A script must be able to tell a typo from "these are the matches": nothing on stdout.
-        from reader.library.parse import make_inert
+        from reader.library.inert import make_inert
 
         for error in errors:
             print(f"reader: query: {make_inert(error)}", file=sys.stderr)
@@ -334,7 +334,7 @@ def cmd_bookmarks(argv: Sequence[str]) -> int:
     if export:
         text = store.export(library.articles, args.format)
         if args.format == "markdown":  # a file that is `cat` later is a terminal too
-            from reader.library.parse import make_inert
+            from reader.library.inert import make_inert
 
             text = make_inert(text)
         write_export(text, args.output)
@@ -430,7 +430,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return commands[argv[0]](argv[1:])
         return cmd_tui(argv)
     except UsageError as error:
-        from reader.library.parse import make_inert
+        from reader.library.inert import make_inert
 
         print(make_inert(str(error)), file=sys.stderr)
         return EXIT_USAGE

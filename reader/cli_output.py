@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from reader.library.parse import make_inert
+from reader.library.inert import make_inert
 
 
 class InertStream:

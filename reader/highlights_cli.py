@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reader.cli import export_parser, open_export_command, print_json, write_export
-from reader.library.parse import make_inert
+from reader.library.inert import make_inert
 
 if TYPE_CHECKING:
     from reader.library.snapshot import Library

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.cli import EXIT_USAGE, UsageError, load_library, open_state, print_json, resolve_library
-from reader.library.parse import make_inert
+from reader.library.inert import make_inert
 from reader.paths import library_root
 
 if TYPE_CHECKING:

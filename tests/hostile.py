@@ -15,6 +15,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from factories import clipping_text, write_file
+
 MARKUP_TITLE = "[bold]Bold[/bold] [link=file:///etc/passwd]y[/link] [@click=app.quit]q[/]"
 ESC_TITLE = "Title \x1b]0;owned\x07 and \x1b[2J clear"
 ESC_TITLE_INERT = "Title \u241b]0;owned\u2407 and \u241b[2J clear"
@@ -48,25 +50,36 @@ class Expected:
     pwned_markers: list[Path] = field(default_factory=list)
     big_file: str = ""
 
+    def file(
+        self,
+        rel: str,
+        content: str | bytes,
+        title: str | None,
+        *,
+        warned: str | None = None,
+        tags: tuple[str, ...] | None = None,
+        links: str | None = None,
+    ) -> Path:
+        """Write one file of the library and what reading it must give, in one place."""
+        path = write_file(self.root, rel, content)
+        self.titles[rel] = title
+        if warned is not None:
+            self.warned[rel] = warned
+        if tags is not None:
+            self.tags[rel] = tags
+        if links is not None:
+            self.links[rel] = links
+        return path
+
     @property
     def good(self) -> set[str]:
         return {path for path in self.titles if path.startswith("good/")}
 
 
 def _clipping(title: str, body: str = "Body text.", *, link: str = "https://news.example/a", tags: str = "") -> str:
-    return (
-        f"# {title}\n### A subtitle\n\n## Information:\n+ Source: Hostile Times\n+ Link: [article]({link})\n"
-        f"+ Date: July 25, 2021\n+ Author: Someone\n\n\n## Article:\n{body}\n\n#### Tags:\n{tags or '[[Test]]'}\n"
+    return clipping_text(
+        title, body, subtitle="A subtitle", source="Hostile Times", link=link, author="Someone", tags=tags or "[[Test]]"
     )
-
-
-def _write(root: Path, rel: str, content: str | bytes) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, str):
-        content = content.encode("utf-8")
-    path.write_bytes(content)
-    return path
 
 
 def make_hostile_library(root: Path) -> dict[str, object]:
@@ -96,7 +109,7 @@ def make_hostile_library(root: Path) -> dict[str, object]:
         "good/plain.md": "# Plain article\n\nJust text.\n",
     }
     for rel, text in good.items():
-        _write(root, rel, text)
+        write_file(root, rel, text)
     exp.titles.update(
         {
             "good/seed.md": "Seed layout article",
@@ -107,45 +120,63 @@ def make_hostile_library(root: Path) -> dict[str, object]:
         }
     )
     # A folder whose name ends in .md, holding a good article: a folder, not a file.
-    _write(root, "good/folder.md/inside.md", "# Inside a folder named folder.md\n\nText.\n")
-    exp.titles["good/folder.md/inside.md"] = "Inside a folder named folder.md"
+    exp.file(
+        "good/folder.md/inside.md",
+        "# Inside a folder named folder.md\n\nText.\n",
+        title="Inside a folder named folder.md",
+    )
     exp.not_listed.add("good/folder.md")
 
     # -- YAML front matter: broken, dangerous, the wrong shape ---------------------------
-    _write(root, "yaml/malformed.md", "---\ntitle: [oops\ndate: : :\n---\n# Malformed YAML\n\nBody.\n")
-    exp.titles["yaml/malformed.md"] = "Malformed YAML"
-    exp.warned["yaml/malformed.md"] = "YAML"
+    exp.file(
+        "yaml/malformed.md",
+        "---\ntitle: [oops\ndate: : :\n---\n# Malformed YAML\n\nBody.\n",
+        title="Malformed YAML",
+        warned="YAML",
+    )
 
     exp.pwned_markers = list(dict.fromkeys([root / "PWNED", root.parent / "PWNED", Path.cwd() / "PWNED"]))
     pwn = f'!!python/object/apply:os.system ["touch {root / "PWNED"}"]'
-    _write(root, "yaml/python-object.md", f"---\ntitle: {pwn}\n---\n# Python object tag\n\nBody.\n")
-    exp.titles["yaml/python-object.md"] = "Python object tag"
-    exp.warned["yaml/python-object.md"] = "YAML"
-    _write(root, "yaml/python-object-only.md", f"---\n{pwn}\n---\n# Python document\n")
-    exp.titles["yaml/python-object-only.md"] = "Python document"
-    exp.warned["yaml/python-object-only.md"] = "YAML"
+    exp.file(
+        "yaml/python-object.md",
+        f"---\ntitle: {pwn}\n---\n# Python object tag\n\nBody.\n",
+        title="Python object tag",
+        warned="YAML",
+    )
+    exp.file(
+        "yaml/python-object-only.md", f"---\n{pwn}\n---\n# Python document\n", title="Python document", warned="YAML"
+    )
 
     bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for level, name in enumerate("bcdefghi"):
         previous = "abcdefghi"[level]
         bomb.append(f"{name}: &{name} [{','.join(['*' + previous] * 9)}]")
     bomb_yaml = "\n".join(bomb)
-    _write(
+    write_file(
         root,
         "yaml/alias-bomb.md",
         f"---\n{bomb_yaml}\ntitle: Alias bomb\ntags: *i\nauthor: *i\nkeywords: *i\n---\n\nBody.\n",
     )
     exp.titles["yaml/alias-bomb.md"] = "Alias bomb"
 
-    _write(root, "yaml/deep-nesting.md", "---\ntags: " + "[" * 5000 + "]" * 5000 + "\n---\n# Deep nesting\n")
-    exp.titles["yaml/deep-nesting.md"] = "Deep nesting"
+    exp.file(
+        "yaml/deep-nesting.md",
+        "---\ntags: " + "[" * 5000 + "]" * 5000 + "\n---\n# Deep nesting\n",
+        title="Deep nesting",
+    )
 
-    _write(root, "yaml/list.md", "---\n- title\n- Not a mapping\n---\n# Front matter is a list\n")
-    exp.titles["yaml/list.md"] = "Front matter is a list"
-    exp.warned["yaml/list.md"] = "not a mapping"
-    _write(root, "yaml/scalar.md", "---\njust a sentence\n---\n# Front matter is a scalar\n")
-    exp.titles["yaml/scalar.md"] = "Front matter is a scalar"
-    exp.warned["yaml/scalar.md"] = "not a mapping"
+    exp.file(
+        "yaml/list.md",
+        "---\n- title\n- Not a mapping\n---\n# Front matter is a list\n",
+        title="Front matter is a list",
+        warned="not a mapping",
+    )
+    exp.file(
+        "yaml/scalar.md",
+        "---\njust a sentence\n---\n# Front matter is a scalar\n",
+        title="Front matter is a scalar",
+        warned="not a mapping",
+    )
 
     wrong_tags = {
         "number": ("42", ("42",)),
@@ -156,10 +187,10 @@ def make_hostile_library(root: Path) -> dict[str, object]:
     }
     for name, (yaml_value, tags) in wrong_tags.items():
         rel = f"yaml/tags-{name}.md"
-        _write(root, rel, f"---\ntitle: Tags are {name}\ntags: {yaml_value}\n---\n\nBody.\n")
-        exp.titles[rel] = f"Tags are {name}"
-        exp.tags[rel] = tags
-    _write(
+        exp.file(
+            rel, f"---\ntitle: Tags are {name}\ntags: {yaml_value}\n---\n\nBody.\n", title=f"Tags are {name}", tags=tags
+        )
+    write_file(
         root,
         "yaml/fields-wrong-types.md",
         "---\ntitle: {nested: {deep: 1}}\nauthor: [1, [2]]\ndate: {when: now}\nurl: 5\nsource: null\n---\n\nBody.\n",
@@ -167,26 +198,26 @@ def make_hostile_library(root: Path) -> dict[str, object]:
     exp.titles["yaml/fields-wrong-types.md"] = "fields wrong types"
     exp.links["yaml/fields-wrong-types.md"] = ""
     huge = "---\nx: '" + "y" * 100_000 + "'\n---\n# After huge front matter\n"
-    _write(root, "yaml/huge-front-matter.md", huge)
-    exp.titles["yaml/huge-front-matter.md"] = "After huge front matter"
-    exp.warned["yaml/huge-front-matter.md"] = "front matter"
+    exp.file("yaml/huge-front-matter.md", huge, title="After huge front matter", warned="front matter")
 
     # -- bytes that are not (UTF-8) text --------------------------------------------------
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(rng.randrange(256) for _ in range(4096))
-    _write(root, "bytes/x.md", png)
+    write_file(root, "bytes/x.md", png)
     exp.skipped["bytes/x.md"] = "binary"
-    _write(root, "bytes/nul-bytes.md", b"# NUL \x00bytes\x00 inside\n\nText\x00 here.\n")
-    exp.titles["bytes/nul-bytes.md"] = "NUL bytes inside"
-    exp.warned["bytes/nul-bytes.md"] = "NUL"
-    _write(root, "bytes/invalid-utf8.md", b"# Invalid \xff\xfe UTF-8 \xc3\x28 title\n\nBody \xed\xa0\x80.\n")
-    exp.titles["bytes/invalid-utf8.md"] = "Invalid \ufffd\ufffd UTF-8 \ufffd( title"
-    exp.warned["bytes/invalid-utf8.md"] = "UTF-8"
-    _write(root, "bytes/utf16.md", "# UTF-16 article: café ☕\n\nBody.\n".encode("utf-16"))
-    exp.titles["bytes/utf16.md"] = "UTF-16 article: café ☕"
-    _write(root, "bytes/utf16-be.md", "\ufeff# Big endian ünïcode\n\nBody.\n".encode("utf-16-be"))
-    exp.titles["bytes/utf16-be.md"] = "Big endian ünïcode"
-    _write(root, "bytes/latin1.md", "# Latin-1 caf\xe9\n".encode("latin-1"))
-    exp.titles["bytes/latin1.md"] = "Latin-1 caf\ufffd"
+    exp.file(
+        "bytes/nul-bytes.md", b"# NUL \x00bytes\x00 inside\n\nText\x00 here.\n", title="NUL bytes inside", warned="NUL"
+    )
+    exp.file(
+        "bytes/invalid-utf8.md",
+        b"# Invalid \xff\xfe UTF-8 \xc3\x28 title\n\nBody \xed\xa0\x80.\n",
+        title="Invalid \ufffd\ufffd UTF-8 \ufffd( title",
+        warned="UTF-8",
+    )
+    exp.file("bytes/utf16.md", "# UTF-16 article: café ☕\n\nBody.\n".encode("utf-16"), title="UTF-16 article: café ☕")
+    exp.file(
+        "bytes/utf16-be.md", "\ufeff# Big endian ünïcode\n\nBody.\n".encode("utf-16-be"), title="Big endian ünïcode"
+    )
+    exp.file("bytes/latin1.md", "# Latin-1 caf\xe9\n".encode("latin-1"), title="Latin-1 caf\ufffd")
 
     # -- size -----------------------------------------------------------------------------
     big = root / "size/huge.md"
@@ -199,24 +230,15 @@ def make_hostile_library(root: Path) -> dict[str, object]:
     exp.titles["size/huge.md"] = "A fifty megabyte article"
     exp.warned["size/huge.md"] = "MB"
     exp.big_file = "size/huge.md"
-    _write(root, "size/long-line.md", "# One long line\n\n" + "word " * 210_000)
-    exp.titles["size/long-line.md"] = "One long line"
-    _write(root, "size/long-line-no-newline.md", "x" * 1_048_576)
-    exp.titles["size/long-line-no-newline.md"] = "long line no newline"
-    _write(root, "size/empty.md", b"")
-    exp.titles["size/empty.md"] = "empty"
-    _write(root, "size/blank.md", " \n\t\n   \r\n\n")
-    exp.titles["size/blank.md"] = "blank"
+    exp.file("size/long-line.md", "# One long line\n\n" + "word " * 210_000, title="One long line")
+    exp.file("size/long-line-no-newline.md", "x" * 1_048_576, title="long line no newline")
+    exp.file("size/empty.md", b"", title="empty")
+    exp.file("size/blank.md", " \n\t\n   \r\n\n", title="blank")
     many = " ".join(f"[[tag{i}]]" for i in range(10_000))
-    _write(root, "size/many-tags.md", _clipping("Ten thousand tags", tags=many))
-    exp.titles["size/many-tags.md"] = "Ten thousand tags"
-    exp.warned["size/many-tags.md"] = "tags"
+    exp.file("size/many-tags.md", _clipping("Ten thousand tags", tags=many), title="Ten thousand tags", warned="tags")
     yaml_tags = ", ".join(f"t{i}" for i in range(10_000))
-    _write(root, "size/many-tags-yaml.md", f"---\ntitle: YAML tags\ntags: [{yaml_tags}]\n---\n")
-    exp.titles["size/many-tags-yaml.md"] = "YAML tags"
-    _write(root, "size/long-title.md", "# " + "T" * 10_000 + "\n\nBody.\n")
-    exp.titles["size/long-title.md"] = None
-    exp.warned["size/long-title.md"] = "title"
+    exp.file("size/many-tags-yaml.md", f"---\ntitle: YAML tags\ntags: [{yaml_tags}]\n---\n", title="YAML tags")
+    exp.file("size/long-title.md", "# " + "T" * 10_000 + "\n\nBody.\n", title=None, warned="title")
 
     # -- the file system ------------------------------------------------------------------
     (root / "links").mkdir(exist_ok=True)
@@ -237,16 +259,16 @@ def make_hostile_library(root: Path) -> dict[str, object]:
         os.mkfifo(root / "links/fifo.md")
         exp.not_listed.add("links/fifo.md")
 
-    unreadable = _write(root, "perm/unreadable.md", "# Unreadable but readable by root\n")
+    unreadable = write_file(root, "perm/unreadable.md", "# Unreadable but readable by root\n")
     unreadable.chmod(0)
     exp.maybe_unreadable["perm/unreadable.md"] = "perm/unreadable.md"
     locked = root / "perm/locked-dir"
-    _write(root, "perm/locked-dir/inner.md", "# Inside a locked folder\n")
+    write_file(root, "perm/locked-dir/inner.md", "# Inside a locked folder\n")
     locked.chmod(0)
     exp.maybe_unreadable["perm/locked-dir/inner.md"] = "perm/locked-dir"
 
     # -- markup, escapes and dangerous links ----------------------------------------------
-    _write(
+    write_file(
         root,
         "inert/markup.md",
         _clipping(MARKUP_TITLE, tags="[[[bold]tag[/bold]]] [[x=[@click=app.quit]q]]").replace(
@@ -254,19 +276,17 @@ def make_hostile_library(root: Path) -> dict[str, object]:
         ),
     )
     exp.titles["inert/markup.md"] = MARKUP_TITLE
-    _write(root, "inert/escape.md", _clipping(ESC_TITLE, tags="[[esc\x1b[2Jtag]]"))
-    exp.titles["inert/escape.md"] = ESC_TITLE_INERT
-    _write(
+    exp.file("inert/escape.md", _clipping(ESC_TITLE, tags="[[esc\x1b[2Jtag]]"), title=ESC_TITLE_INERT)
+    write_file(
         root,
         "inert/escape-front-matter.md",
         '---\ntitle: "Front \\e]0;owned\\a matter"\nsource: "\\x1b[2J"\ntags: ["\\x1b[31mred"]\n---\n',
     )
     exp.titles["inert/escape-front-matter.md"] = "Front \u241b]0;owned\u2407 matter"
-    try:
-        _write(root, f"inert/{EVIL_FILE_STEM}.md", "no heading, title comes from the file name\n")
-        exp.titles[f"inert/{EVIL_FILE_STEM}.md"] = "evil\u241b[2Jname"
-    except OSError:  # pragma: no cover - a file system that refuses control characters
-        pass
+    with contextlib.suppress(OSError):  # a file system that refuses control characters
+        exp.file(
+            f"inert/{EVIL_FILE_STEM}.md", "no heading, title comes from the file name\n", title="evil\u241b[2Jname"
+        )
     for name, link in {
         "javascript": "javascript:alert(1)",
         "file": "file:///etc/passwd",
@@ -275,18 +295,17 @@ def make_hostile_library(root: Path) -> dict[str, object]:
         "vbscript": "VBScript:msgbox(1)",
     }.items():
         rel = f"links/scheme-{name}.md"
-        _write(root, rel, _clipping(f"Link scheme {name}", link=link))
-        exp.titles[rel] = f"Link scheme {name}"
-        exp.links[rel] = "https://news.example/" if name == "escape" else ""
+        exp.file(
+            rel,
+            _clipping(f"Link scheme {name}", link=link),
+            title=f"Link scheme {name}",
+            links="https://news.example/" if name == "escape" else "",
+        )
     rel = "links/scheme-bare-javascript.md"
     bare = _clipping("Bare javascript link").replace("[article](https://news.example/a)", "javascript:alert(1)")
-    _write(root, rel, bare)
-    exp.titles[rel] = "Bare javascript link"
-    exp.links[rel] = ""
+    exp.file(rel, bare, title="Bare javascript link", links="")
     fm_link = "---\ntitle: Front matter link\nurl: 'javascript:alert(document.cookie)'\n---\n"
-    _write(root, "links/front-matter-link.md", fm_link)
-    exp.titles["links/front-matter-link.md"] = "Front matter link"
-    exp.links["links/front-matter-link.md"] = ""
+    exp.file("links/front-matter-link.md", fm_link, title="Front matter link", links="")
 
     _issue11_hardening(root, exp)
     issue11_inert(root, exp)
@@ -307,46 +326,46 @@ def _issue11_hardening(root: Path, exp: Expected) -> None:
     """Files that once raised, froze the parser, rendered nothing or cost gigabytes."""
     # Exceptions escaping one file: an impossible time-zone offset, as text and as YAML.
     rel = "hardening/bad-offset.md"
-    _write(root, rel, _clipping("Impossible offset").replace("July 25, 2021", "July 25, 2021 10:00 +99:99"))
-    exp.titles[rel] = "Impossible offset"
+    exp.file(
+        rel,
+        _clipping("Impossible offset").replace("July 25, 2021", "July 25, 2021 10:00 +99:99"),
+        title="Impossible offset",
+    )
     rel = "hardening/bad-offset-yaml.md"
-    _write(root, rel, '---\ntitle: Impossible offset in YAML\ndate: "July 25, 2021 10:00 +99:99"\n---\nBody.\n')
-    exp.titles[rel] = "Impossible offset in YAML"
+    exp.file(
+        rel,
+        '---\ntitle: Impossible offset in YAML\ndate: "July 25, 2021 10:00 +99:99"\n---\nBody.\n',
+        title="Impossible offset in YAML",
+    )
     # An invalid date is listed in `!`, not silently "no date".
     rel = "hardening/invalid-date.md"
-    _write(root, rel, "---\ntitle: Invalid date\ndate: 2024-01-010\n---\nBody.\n")
-    exp.titles[rel] = "Invalid date"
-    exp.warned[rel] = "2024-01-010"
+    exp.file(
+        rel, "---\ntitle: Invalid date\ndate: 2024-01-010\n---\nBody.\n", title="Invalid date", warned="2024-01-010"
+    )
     # Catastrophic backtracking: each once kept the parser busy for seconds to minutes.
     rel = "hardening/heading-spaces.md"
-    _write(root, rel, _clipping("Heading of spaces", tags="[[One]]") + "## x" + " " * 20_000 + "a\n")
-    exp.titles[rel] = "Heading of spaces"
+    exp.file(
+        rel, _clipping("Heading of spaces", tags="[[One]]") + "## x" + " " * 20_000 + "a\n", title="Heading of spaces"
+    )
     rel = "hardening/hashes.md"
-    _write(root, rel, "# " + "#" * 32_000 + "\n\nBody.\n")
-    exp.titles[rel] = None
+    exp.file(rel, "# " + "#" * 32_000 + "\n\nBody.\n", title=None)
     rel = "hardening/bracket-url.md"
-    _write(root, rel, "---\ntitle: Bracket url\nurl: '" + "[" * 60_000 + "'\n---\nBody.\n")
-    exp.titles[rel] = "Bracket url"
-    exp.links[rel] = ""
+    exp.file(rel, "---\ntitle: Bracket url\nurl: '" + "[" * 60_000 + "'\n---\nBody.\n", title="Bracket url", links="")
     rel = "hardening/delimiters.md"
     runs = "".join(ch * 20_000 + "\n" for ch in " #[]*_`+<(")
-    _write(root, rel, "# Delimiter runs\n\n" + runs)
-    exp.titles[rel] = "Delimiter runs"
+    exp.file(rel, "# Delimiter runs\n\n" + runs, title="Delimiter runs")
     # Deep nesting: capped visibly by the renderer, its text never dropped.
     rel = "hardening/deep-quote.md"
-    _write(root, rel, "# Deep quote\n\n" + ">" * DEEP_QUOTE + " the innermost words\n")
-    exp.titles[rel] = "Deep quote"
+    exp.file(rel, "# Deep quote\n\n" + ">" * DEEP_QUOTE + " the innermost words\n", title="Deep quote")
     rel = "hardening/deep-list.md"
     deep_list = "".join("  " * depth + f"- item {depth}\n" for depth in range(2000))
-    _write(root, rel, "# Deep list\n\n" + deep_list)
-    exp.titles[rel] = "Deep list"
+    exp.file(rel, "# Deep list\n\n" + deep_list, title="Deep list")
     # A table of 200 columns × 5,000 rows (2 MB): bounded render cost.
     rel = "hardening/huge-table.md"
     cols, rows = HUGE_TABLE
     header = "|" + "|".join(f"c{i}" for i in range(cols)) + "|\n|" + "|".join("-" * cols) + "|\n"
     body = "".join("|" + "|".join("x" for _ in range(cols)) + "|\n" for _ in range(rows))
-    _write(root, rel, "# Huge table\n\n" + header + body)
-    exp.titles[rel] = "Huge table"
+    exp.file(rel, "# Huge table\n\n" + header + body, title="Huge table")
     # A FIFO named like an article is reported, never read (it would block) or listed empty.
     if hasattr(os, "mkfifo"):
         fifo = root / "hardening/pipe.md"
@@ -362,8 +381,11 @@ HOSTILE_STATE_FILES: dict[str, tuple[bytes, str]] = {
     "huge-integer": (b'{"version": 1, "reading": [{"id": "r", "path": "a", "scroll": ' + b"9" * 5000 + b"}]}", "aside"),
     "deep-arrays": (b'{"version": 1, "x": ' + b"[" * 200_000 + b"]" * 200_000 + b"}", "aside"),
     "byte-order-mark": (b'\xef\xbb\xbf{"version": 1, "bookmarks": [{"id": "k", "path": "a.md"}]}', "loads"),
-    "lone-surrogate": (b'{"version": 1, "bookmarks": [{"id": "k", "path": "a.md", "title": "\\ud800"}],'
-                       b' "searches": {"\\udce9": "tag:x"}}', "loads"),
+    "lone-surrogate": (
+        b'{"version": 1, "bookmarks": [{"id": "k", "path": "a.md", "title": "\\ud800"}],'
+        b' "searches": {"\\udce9": "tag:x"}}',
+        "loads",
+    ),
     "truncated": (b'{"version": 1, "bookmarks": [', "aside"),
 }
 """Loaded by a fresh :class:`reader.state.StateStore`: never a traceback, never a lost byte."""
@@ -387,27 +409,23 @@ LATIN1_NAME = b"caf\xe9.md"
 def issue11_inert(root: Path, exp: Expected) -> None:
     """Names, titles, tags and links that would drive, spoof or confuse a terminal if shown raw."""
     rel = f"names/{ESC_NAME}"
-    _write(root, rel, "Just a body; the title comes from the file name.\n")
-    exp.titles[rel] = None
+    exp.file(rel, "Just a body; the title comes from the file name.\n", title=None)
     rel = "names/c1-title.md"
-    _write(root, rel, _clipping(C1_TITLE))
-    exp.titles[rel] = "Eight-bit \ufffd2J CSI"
+    exp.file(rel, _clipping(C1_TITLE), title="Eight-bit \ufffd2J CSI")
     rel = "names/bidi-title.md"
-    _write(root, rel, _clipping(BIDI_TITLE))
-    exp.titles[rel] = "Invoice \u2039U+202E\u203agpj.exe"
+    exp.file(rel, _clipping(BIDI_TITLE), title="Invoice \u2039U+202E\u203agpj.exe")
     rel = "names/zero-width-tags.md"
-    _write(root, rel, _clipping("Zero-width tags", tags=" ".join(f"[[{tag}]]" for tag in ZW_TAGS)))
-    exp.titles[rel] = "Zero-width tags"
-    exp.tags[rel] = ("admin",)
+    exp.file(
+        rel,
+        _clipping("Zero-width tags", tags=" ".join(f"[[{tag}]]" for tag in ZW_TAGS)),
+        title="Zero-width tags",
+        tags=("admin",),
+    )
     for name, link in (("userinfo", USERINFO_LINK), ("c1", C1_LINK)):
         rel = f"names/link-{name}.md"
-        _write(root, rel, _clipping(f"Refused {name} link", link=link))
-        exp.titles[rel] = f"Refused {name} link"
-        exp.links[rel] = ""
+        exp.file(rel, _clipping(f"Refused {name} link", link=link), title=f"Refused {name} link", links="")
     rel = "names/link-homoglyph.md"
-    _write(root, rel, _clipping("Homoglyph link", link=HOMOGLYPH_LINK))
-    exp.titles[rel] = "Homoglyph link"
-    exp.links[rel] = HOMOGLYPH_LINK
+    exp.file(rel, _clipping("Homoglyph link", link=HOMOGLYPH_LINK), title="Homoglyph link", links=HOMOGLYPH_LINK)
     folder = root / "names"
     with contextlib.suppress(OSError):  # a file system that refuses non-UTF-8 names
         with open(os.fsencode(folder) + b"/" + LATIN1_NAME, "wb") as handle:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from factories import clipping_text, note_text
 
 from reader.library import cache, scan
 from reader.library.parse import parse_text
@@ -88,14 +89,13 @@ def test_reload_failed_names_the_files() -> None:
     assert reload_failed_message(many, OSError("x")).startswith("Reload failed (0.md, 1.md, 2.md and 2 more)")
 
 
+_IMPOSSIBLE_ZONES = ("July 25, 2021 10:00 +99:99", "2021-07-25T10:00:00+99:99", "Sun, 25 Jul 2021 10:00:00 +9999")
+
+
 @pytest.mark.parametrize(
     "text",
-    [
-        "# T\n\n## Information:\n+ Date: July 25, 2021 10:00 +99:99\n\n## Article:\nBody.\n",
-        '---\ntitle: T\ndate: "July 25, 2021 10:00 +99:99"\n---\nBody.\n',
-        '---\ntitle: T\ndate: "2021-07-25T10:00:00+99:99"\n---\nBody.\n',
-        '---\ntitle: T\ndate: "Sun, 25 Jul 2021 10:00:00 +9999"\n---\nBody.\n',
-    ],
+    [clipping_text("T", date=_IMPOSSIBLE_ZONES[0])]
+    + [note_text("Body.", front_matter={"title": "T", "date": zone}) for zone in _IMPOSSIBLE_ZONES],
 )
 def test_an_impossible_time_zone_keeps_the_date(text: str) -> None:
     result = parse_text(text, "x.md")

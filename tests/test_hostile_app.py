@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hostile import make_hostile_library, restore_permissions
 
-from reader.library.parse import make_inert
+from reader.library.inert import make_inert
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView

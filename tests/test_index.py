@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from factories import make_article, write_note
 
-from reader.library.model import Article
 from reader.library.snapshot import Library
 
 
@@ -178,7 +178,7 @@ def test_read_fills_in_the_body(lib: Library) -> None:
 
 
 def test_read_of_a_vanished_file_reports_it(tmp_path: Path) -> None:
-    (tmp_path / "a.md").write_text("# A\n\nBody\n", encoding="utf-8")
+    write_note(tmp_path, "a.md", "Body", title="A")
     lib = Library.load(tmp_path)
     (tmp_path / "a.md").unlink()
     article, problems = lib.read(lib.articles[0])
@@ -187,7 +187,7 @@ def test_read_of_a_vanished_file_reports_it(tmp_path: Path) -> None:
 
 
 def test_with_changes(lib: Library) -> None:
-    new = Article(path="zz-new.md", title="Brand new", date=datetime(2030, 1, 1, tzinfo=UTC), tags=("Fresh",), body="x")
+    new = make_article("zz-new.md", "Brand new", date=datetime(2030, 1, 1, tzinfo=UTC), tags=("Fresh",), body="x")
     changed = lib.with_changes([new], ["weekend-reading-list.md"])
     assert len(changed) == len(lib)
     assert paths(changed)[0] == "zz-new.md"
@@ -198,22 +198,21 @@ def test_with_changes(lib: Library) -> None:
 
 
 def test_hidden_folders_and_other_files_are_skipped(tmp_path: Path) -> None:
-    (tmp_path / ".obsidian").mkdir()
-    (tmp_path / ".obsidian" / "workspace.md").write_text("# Not an article\n", encoding="utf-8")
-    (tmp_path / ".hidden.md").write_text("# Hidden\n", encoding="utf-8")
-    (tmp_path / "notes.txt").write_text("# Text file\n", encoding="utf-8")
-    (tmp_path / "UPPER.MD").write_text("# Upper case extension\n", encoding="utf-8")
-    deep = tmp_path.joinpath(*[f"d{i}" for i in range(60)])
-    deep.mkdir(parents=True)
-    (deep / "deep.md").write_text("# Deep down\n", encoding="utf-8")
+    for relative, title in {
+        ".obsidian/workspace.md": "Not an article",
+        ".hidden.md": "Hidden",
+        "notes.txt": "Text file",
+        "UPPER.MD": "Upper case extension",
+        "/".join(f"d{i}" for i in range(60)) + "/deep.md": "Deep down",
+    }.items():
+        write_note(tmp_path, relative, "", title=title)
     lib = Library.load(tmp_path)
     assert sorted(a.title for a in lib.articles) == ["Deep down", "Upper case extension"]
     assert lib.skipped_dirs == [".obsidian"]
 
 
 def test_symlinked_folder_inside_the_library_is_read_once(tmp_path: Path) -> None:
-    (tmp_path / "real").mkdir()
-    (tmp_path / "real" / "a.md").write_text("# A\n", encoding="utf-8")
+    write_note(tmp_path, "real/a.md", "", title="A")
     os.symlink(tmp_path / "real", tmp_path / "alias")
     os.symlink("..", tmp_path / "real" / "up")
     lib = Library.load(tmp_path)

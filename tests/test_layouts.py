@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.library.parse import is_clipping, parse_bytes, parse_text
+from reader.library.clipping import is_clipping
+from reader.library.parse import parse_bytes, parse_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

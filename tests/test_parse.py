@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.library.model import Article, ParseResult
-from reader.library.parse import MAX_FIELD, MAX_TAGS, make_inert, parse_bytes, parse_text
+from reader.library.parse import MAX_FIELD, make_inert, parse_bytes, parse_text
+from reader.library.tags import MAX_TAGS
 
 
 def parse_sample(sample_root: Path, rel: str) -> ParseResult:

@@ -11,15 +11,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from factories import make_article
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.library.model import Article
 from reader.library.query import And, DateRange, Not, Or, Term, parse_date_bound, parse_query, quote_value
 from reader.library.snapshot import Library
 
 ARTICLES = [
-    Article(
+    make_article(
         path="alpha.md",
         title="Alpha ransomware hits hospital",
         source="Byteline",
@@ -27,7 +27,7 @@ ARTICLES = [
         date=datetime(2021, 10, 5, 12, tzinfo=UTC),
         tags=("Ransomware", "victim.country.name=China", "Healthcare"),
     ),
-    Article(
+    make_article(
         path="beta.md",
         title="Beta phishing kit",
         subtitle="A supply angle, down the chain",
@@ -36,7 +36,7 @@ ARTICLES = [
         date=datetime(2021, 12, 1, tzinfo=UTC),
         tags=("Phishing", "research/ai"),
     ),
-    Article(
+    make_article(
         path="gamma.md",
         title="Gamma: the supply chain attack",
         source="ZDNet",
@@ -44,7 +44,7 @@ ARTICLES = [
         date=datetime(2022, 1, 15, tzinfo=UTC),
         tags=("ransomware", "action.malware.name=Conti", "cve=CVE-2021-44228"),
     ),
-    Article(path="delta.md", title="Delta, undated notes", tags=("research/crypto",)),
+    make_article(path="delta.md", title="Delta, undated notes", tags=("research/crypto",)),
 ]
 ALPHA, BETA, GAMMA, DELTA = range(4)
 BOOKMARKED = {BETA}

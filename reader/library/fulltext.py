@@ -423,7 +423,8 @@ def _row(article: Article, library: Library) -> tuple[str, int, float, tuple[str
     now. If the file changed in between, the next library sees a new stamp and re-indexes it.
     """
     full, _problems = library.read(article)
-    values = (full.title, full.subtitle, full.source, full.author, "\n".join(full.tags), full.body)
+    title = "\n".join((full.title, *full.aliases))  # an alias is another title, weighted as one
+    values = (title, full.subtitle, full.source, full.author, "\n".join(full.tags), full.body)
     return article.path, article.size, article.mtime, tuple(map(storable, values))
 
 

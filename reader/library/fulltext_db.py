@@ -27,8 +27,8 @@ from reader import paths
 from reader.library.private import private_file
 from reader.library.sqlite import delete_database, is_busy, transaction
 
-SCHEMA_VERSION = 1
-"""Stored in ``PRAGMA user_version``; another value means the file is rebuilt."""
+SCHEMA_VERSION = 2
+"""Stored in ``PRAGMA user_version``; another value means the file is rebuilt (2: aliases in the title column)."""
 COLUMNS = ("title", "subtitle", "source", "author", "tags", "body")
 TOKENIZER = "unicode61 remove_diacritics 2"
 """FTS5's tokenizer; :mod:`reader.library.tokens` splits and folds words the same way."""

@@ -3,7 +3,7 @@
 A clipping's rules (Information block, ``## Article:``, a tag block at the end) cut the body
 and turn words into tags: applied to an ordinary note they end the article at its first
 ``## Tags`` heading and fill the sidebar with junk. So they apply only to files that show the
-clipping layout unmistakably (:func:`reader.library.parse.is_clipping`); every other file is
+clipping layout unmistakably (:func:`reader.library.clipping.is_clipping`); every other file is
 read by :func:`note_layout`, which drops nothing of the body.
 
 Headings are looked for only where Markdown has them: never inside fenced code (a ``# comment``
@@ -198,3 +198,27 @@ def note_layout(text: str, title: object) -> tuple[dict[str, str], str]:
     if h1 is not None and shown is not None and h1[0] == len(body) - len(lead) and _same_title(h1[2], shown):
         body = body[h1[1] :].strip("\n")
     return fields, body
+
+
+# Jekyll: "_posts/2024-03-05-welcome-to-jekyll.md", in any folder's _posts (category/_posts/ too).
+_POST_NAME = re.compile(r"(?:^|/)_posts/(?:[^/]*/)*(\d{4})-(\d{2})-(\d{2})-([^/]+?)\.[^./]+$")
+
+
+def jekyll_post(path: str) -> tuple[str, str] | None:
+    """``(date, title)`` a Jekyll post's file name gives (``2024-03-05``, ``Welcome To Jekyll``).
+
+    Jekyll dates a post without a ``date`` by its name, and titles it by its slug, each word
+    capitalised; ``None`` for any file that is not a post.
+    """
+    match = _POST_NAME.search(path)
+    if match is None:
+        return None
+    year, month, day, slug = match.groups()
+    title = " ".join(word[:1].upper() + word[1:] for word in slug.split("-") if word)
+    return f"{year}-{month}-{day}", title or slug
+
+
+def is_jekyll_draft(path: str) -> bool:
+    """A file in a Jekyll ``_drafts`` folder: written, not published."""
+    return path.startswith("_drafts/") or "/_drafts/" in path
+

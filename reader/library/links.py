@@ -15,6 +15,29 @@ from urllib.parse import urlsplit
 
 SCHEMES = ("http", "https")
 _CONTROL = re.compile("[\x00-\x20\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\ud800-\udfff]")
+# Control characters end a URL: an ESC inside a "link" is a terminal escape, not an address.
+# The URL may hold balanced parentheses, as Wikipedia's do: (…/Conti_(ransomware)).
+_URL_CHAR = r"[^()\s<>\x00-\x1f\x7f\ud800-\udfff]"
+# Linear on any input (tests/test_regex_linear.py): the link text may not hold "[" (else a
+# run of 60,000 "[" is tried from each one, quadratic), the scheme starts where a word does,
+# and the groups are possessive, so nothing is ever tried twice.
+_MD_LINK = re.compile(
+    rf"\[[^\[\]]*+\]\(\s*+<?((?:{_URL_CHAR}++|\({_URL_CHAR}*+\))++)>?(?:\s++\"[^\"]*+\")?\s*+\)"
+)
+_URL = re.compile(r"(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*+:[^\s<>\"\x00-\x1f\x7f\ud800-\udfff]++")
+
+
+def address_in(value: str) -> str:
+    """The address a metadata field names: ``[article](url)``, ``<url>`` or a bare URL; else ``""``.
+
+    Not yet checked: ask :func:`refusal` before keeping it.
+    """
+    match = _MD_LINK.search(value)
+    url = match.group(1) if match else ""
+    if not url:
+        match = _URL.search(value.strip("<>"))
+        url = match.group(0) if match else ""
+    return url
 
 
 def refusal(url: str) -> str | None:

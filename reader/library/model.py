@@ -30,6 +30,12 @@ class Article:
     """A hash of the title and body text: survives renames and moves, used to re-find bookmarks."""
     size: int = 0
     mtime: float = 0.0
+    aliases: tuple[str, ...] = ()
+    """Other names of the article (Obsidian's ``aliases``): searched and jumped to like the title."""
+    draft: bool = False
+    """Not published yet: Hugo's ``draft: true``, Jekyll's ``published: false`` or ``_drafts/``."""
+    updated: datetime | None = None
+    """When the article was last changed, as its front matter says (Hugo's ``lastmod``)."""
 
     def to_json(self, *, bookmarked: bool = False) -> dict[str, object]:
         """The record as ``reader list --json`` prints it (a documented, stable shape)."""

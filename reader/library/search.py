@@ -46,9 +46,9 @@ class TextSearch(Protocol):
 
 
 def haystack_text(a: Article) -> str:
-    """The metadata a word matches in memory: title, subtitle, source, author and tags (folded by
-    :func:`reader.library.tokens.token_lines`, as the full-text index folds them)."""
-    return f"{a.title}\n{a.subtitle}\n{a.source}\n{a.author}\n{' '.join(a.tags)}"
+    """The metadata a word matches in memory: title, aliases, subtitle, source, author and tags
+    (folded by :func:`reader.library.tokens.token_lines`, as the full-text index folds them)."""
+    return f"{a.title}\n{' '.join(a.aliases)}\n{a.subtitle}\n{a.source}\n{a.author}\n{' '.join(a.tags)}"
 
 
 @dataclass(slots=True, frozen=True)

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 
 MAX_TAG_LENGTH = 200
 """Longer "tags" are scraping accidents (a paragraph caught between brackets)."""
+MAX_TAGS = 1000
+"""More tags than this in one file are noise; the rest are dropped with a warning."""
 
 _SPACES = re.compile(r"\s+")
 _JUNK = re.compile(r"^[\W_]*$")

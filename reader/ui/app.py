@@ -17,7 +17,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.config import Config, load_config, load_settings, save_setting
-from reader.library.parse import make_inert
+from reader.library.inert import make_inert
 from reader.resources import resource_dir
 from reader.ui.screens.main import MainOptions, MainScreen
 

@@ -69,7 +69,9 @@ class _ScreenProvider(Provider):
 
 
 class ArticleCommands(_ScreenProvider):
-    """Jump to any article by title."""
+    """Jump to any article by title, or by one of its aliases (Obsidian's other names)."""
+
+    _aliases: tuple[object, list[tuple[int, str]]] | None = None
 
     async def search(self, query: str) -> Hits:
         library = self.reader.library
@@ -77,21 +79,29 @@ class ArticleCommands(_ScreenProvider):
             return
         titles = self.reader.folded_titles()
         matcher = self.matcher(query)
-        scored: list[tuple[float, int]] = []
+        best: dict[int, tuple[float, str]] = {}  # article → its best score and the name that got it
         for index in _prefilter(query, titles):
             score = matcher.match(library.articles[index].title)
             if score > 0:
-                scored.append((score, index))
-        scored.sort(reverse=True)
-        for score, index in scored[:MAX_HITS]:
+                best[index] = (score, library.articles[index].title)
+        if self._aliases is None or self._aliases[0] is not library:
+            self._aliases = (library, [(i, alias) for i, a in enumerate(library.articles) for alias in a.aliases])
+        for index, alias in self._aliases[1]:
+            score = matcher.match(alias)
+            if score > best.get(index, (0.0, ""))[0]:
+                best[index] = (score, alias)
+        ranked = sorted(((score, index, name) for index, (score, name) in best.items()), reverse=True)
+        for score, index, name in ranked[:MAX_HITS]:
             article = library.articles[index]
             date = article.date.strftime("%Y-%m-%d") if article.date else "undated"
             suffix = f"  {article.source} · {date}" if article.source else f"  {date}"
+            if name != article.title:
+                suffix = f"  → {article.title}{suffix}"
             yield Hit(
                 score,
-                safe_highlight(matcher, article.title, suffix),
+                safe_highlight(matcher, name, suffix),
                 partial(self.reader.jump_to_article, index),
-                text=article.title,
+                text=name,
                 help="Open this article",
             )
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from rich.cells import cell_len
 from rich.style import Style
 
-from reader.library.parse import make_inert
+from reader.library.inert import make_inert
 from reader.state.highlights import Highlight, block_ranges, locate, plain_text, sentence_around
 from reader.ui.render import BlockSpan, RenderedDoc, join_docs, render_markdown, render_runs, split_doc
 

@@ -36,10 +36,11 @@ TAG_SEP = "\x1f"
 """Joins an article's tags in the ``files`` table (a control character no cleaned tag has)."""
 PROBLEM_SEP = "\x1e"
 
-Parsed = tuple[str, int, int, int, str, str, str, str, "str | None", str, tuple[str, ...], str, str, int]
+Parsed = tuple[str, int, int, int, str, str, str, str, "str | None", str, tuple[str, ...], str, str, str, int]
 """One parsed file as plain values: ``(path, size, mtime_ns, ok, title, subtitle, source, link,
-date_iso, author, tags, fingerprint, problems, checksum)``; ``ok`` is 0 for a skipped file,
-``problems`` is :func:`encode_problems` text, ``checksum`` the row's :func:`row_checksum`.
+date_iso, author, tags, fingerprint, problems, extra, checksum)``; ``ok`` is 0 for a skipped file,
+``problems`` is :func:`encode_problems` text, ``extra`` is :func:`encode_extra` text (``""`` for
+most files), ``checksum`` the row's :func:`row_checksum`.
 A ``files`` row has the same columns (:data:`reader.library.cache.schema.COLUMNS`), with the
 tags joined by :data:`TAG_SEP`."""
 
@@ -87,10 +88,44 @@ class Dates:
         return map(seen.__getitem__, isos)
 
 
+def encode_extra(article: Article) -> str:
+    """The fields few articles have (aliases, draft, updated) as one short JSON text, ``""`` when
+    none: a column per field would cost every warm start for the few notes that have them."""
+    if not (article.aliases or article.draft or article.updated):
+        return ""
+    extra: dict[str, object] = {}
+    if article.aliases:
+        extra["aliases"] = list(article.aliases)
+    if article.draft:
+        extra["draft"] = True
+    if article.updated is not None:
+        extra["updated"] = article.updated.isoformat()
+    return json.dumps(extra)
+
+
+def decode_extra(extras: Sequence[str]) -> dict[str, list[Any]]:
+    """:func:`encode_extra` texts → the ``aliases``, ``draft`` and ``updated`` columns.
+
+    Raises ``ValueError`` or ``TypeError`` on junk (a damaged cache is rebuilt, never trusted)."""
+    aliases: list[tuple[str, ...]] = []
+    drafts: list[bool] = []
+    updated: list[datetime | None] = []
+    for extra in extras:
+        data = json.loads(extra) if extra else {}
+        if not isinstance(data, dict):
+            raise ValueError("extra fields are not a mapping")
+        aliases.append(tuple(str(alias) for alias in data.get("aliases", ())))
+        drafts.append(data.get("draft") is True)
+        when = data.get("updated")
+        updated.append(datetime.fromisoformat(when) if isinstance(when, str) else None)
+    return {"aliases": aliases, "draft": drafts, "updated": updated}
+
+
 def _articles(columns: Sequence[Sequence[Any]], tags: Iterable[tuple[str, ...]], dates: Dates) -> list[Article]:
     """Parsed files or rows (as columns) → articles; ``tags`` already split."""
-    path, size, mtime_ns, _ok, title, subtitle, source, link, date, author, _tags, fp = columns[:12]
+    path, size, mtime_ns, _ok, title, subtitle, source, link, date, author, _tags, fp, _problems, extra = columns[:14]
     return articles_from_columns(
+        **decode_extra(extra),
         path=path,
         title=title,
         subtitle=subtitle,
@@ -148,7 +183,7 @@ def from_rows(rows: Sequence[tuple[Any, ...]]) -> tuple[list[Article], list[Prob
 _NUL = "\x00"
 """Separates the values of a snapshot column: the parser leaves none in a field, and no file
 name can hold one."""
-_SNAPSHOT_TEXT = ("path", "title", "subtitle", "source", "link", "date", "author", "fingerprint")
+_SNAPSHOT_TEXT = ("path", "title", "subtitle", "source", "link", "date", "author", "fingerprint", "extra")
 _CHECKSUMS = "checksums"
 
 
@@ -170,6 +205,8 @@ def snapshot_of(library: Library) -> list[tuple[str, bytes]] | None:
     for name in _SNAPSHOT_TEXT:
         if name == "date":
             values: Iterable[str] = [a.date.isoformat() if a.date is not None else "" for a in articles]
+        elif name == "extra":
+            values = map(encode_extra, articles)
         else:
             values = map(attrgetter(name), articles)
         blob = text(values, count)
@@ -229,6 +266,7 @@ def library_from_snapshot(root: Path, parts: dict[str, bytes]) -> Library:
     if len(sizes) != count or len(mtimes) != count:
         raise ValueError("snapshot sizes do not add up")
     articles = articles_from_columns(
+        **decode_extra(text("extra", count)),
         path=paths,
         title=text("title", count),
         subtitle=text("subtitle", count),

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 
-from reader.library.cache.codec import TAG_SEP, Parsed, encode_problems, row_checksum
+from reader.library.cache.codec import TAG_SEP, Parsed, encode_extra, encode_problems, row_checksum
 from reader.library.scan import FileEntry, read_file
 
 PARALLEL_MIN_FILES = 5000
@@ -37,13 +37,14 @@ def parse_entry(entry: FileEntry) -> Parsed:
     stamp = (entry.path, entry.size, entry.mtime_ns)
     if article is None:
         head = (*stamp, 0, "", "", "", "")
-        date, author, tags, fingerprint = None, "", (), ""
+        date, author, tags, fingerprint, extra = None, "", (), "", ""
     else:
         head = (*stamp, 1, article.title, article.subtitle, article.source, article.link)
         date = article.date.isoformat() if article.date is not None else None
         author, tags, fingerprint = article.author, article.tags, article.fingerprint
-    checksum = row_checksum((*head, date, author, TAG_SEP.join(tags), fingerprint, problems))
-    return (*head, date, author, tags, fingerprint, problems, checksum)
+        extra = encode_extra(article)
+    checksum = row_checksum((*head, date, author, TAG_SEP.join(tags), fingerprint, problems, extra))
+    return (*head, date, author, tags, fingerprint, problems, extra, checksum)
 
 
 def _parse_chunk(chunk: list[tuple[str, str, int, int]], ahead: list[str]) -> list[Parsed]:

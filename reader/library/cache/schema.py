@@ -16,13 +16,14 @@ from pathlib import Path
 from reader.library.private import private_file
 from reader.library.sqlite import delete_database, is_busy, transaction
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped whenever the table layout changes; stored in ``PRAGMA user_version``.
-2: a ``checksum`` per row and per snapshot part (a bit flip is a re-read, not a wrong article)."""
+2: a ``checksum`` per row and per snapshot part (a bit flip is a re-read, not a wrong article).
+3: an ``extra`` column for the fields few articles have (aliases, draft, updated)."""
 
 COLUMNS = (
     "path", "size", "mtime_ns", "ok", "title", "subtitle", "source", "link", "date", "author", "tags",
-    "fingerprint", "problems",
+    "fingerprint", "problems", "extra",
 )  # fmt: skip
 """The ``files`` columns a parsed file fills, in the order of :data:`reader.library.cache.codec.Parsed`."""
 
@@ -44,6 +45,7 @@ SCHEMA = (
         tags TEXT NOT NULL,
         fingerprint TEXT NOT NULL,
         problems TEXT NOT NULL,
+        extra TEXT NOT NULL,
         checksum INTEGER NOT NULL
     ) WITHOUT ROWID{_STRICT}""",
     "CREATE INDEX files_with_problems ON files (path) WHERE problems != ''",

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.library.parse import make_inert
+from reader.library.inert import make_inert
 from reader.state.highlights import GONE, Highlight
 from reader.ui.movement import MOVEMENT_KEYS, MovementOptionList
 from reader.ui.screens.modals import TextPrompt

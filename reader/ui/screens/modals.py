@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.library.parse import make_inert
+from reader.library.inert import make_inert
 from reader.ui.movement import MovementOptionList, MovementScroll
 
 if TYPE_CHECKING:

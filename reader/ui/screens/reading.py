@@ -12,8 +12,8 @@ from dataclasses import replace
 from textual import on, work
 from textual.worker import get_current_worker
 
+from reader.library.inert import make_inert
 from reader.library.model import Article
-from reader.library.parse import make_inert
 from reader.library.query import parse_query
 from reader.library.related import related
 from reader.library.snapshot import Library

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from reader.library.parse import make_inert
+from reader.library.inert import make_inert
 
 
 class FilterStatus(Static):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from reader.library.parse import make_inert
+from reader.library.inert import make_inert
 
 
 class TopBar(Static):
