@@ -28,8 +28,12 @@ def _distinct_article() -> Article:
         kind = str(field.type)
         if field.name == "date":
             values[field.name] = datetime(2021, 7, 25, 10, number, tzinfo=UTC)
-        elif field.name == "tags":
-            values[field.name] = (f"tag-{number}", f"facet.x=value-{number}")
+        elif field.name == "updated":
+            values[field.name] = datetime(2022, 8, 26, 11, number, tzinfo=UTC)
+        elif field.name in ("tags", "aliases"):
+            values[field.name] = (f"{field.name}-{number}", f"facet.x=value-{number}")
+        elif field.name == "draft":
+            values[field.name] = True
         elif field.name == "size":
             values[field.name] = 1000 + number
         elif field.name == "mtime":
@@ -47,8 +51,9 @@ def _columns(article: Article) -> list[tuple[object, ...]]:
     stamp = (article.path, article.size, round(article.mtime * 1e9))
     date = article.date.isoformat() if article.date else None
     head = (*stamp, 1, article.title, article.subtitle, article.source, article.link)
-    row = (*head, date, article.author, codec.TAG_SEP.join(article.tags), article.fingerprint, "")
-    parsed = (*head, date, article.author, article.tags, article.fingerprint, "", codec.row_checksum(row))
+    extra = codec.encode_extra(article)
+    row = (*head, date, article.author, codec.TAG_SEP.join(article.tags), article.fingerprint, "", extra)
+    parsed = (*head, date, article.author, article.tags, article.fingerprint, "", extra, codec.row_checksum(row))
     return [(value,) for value in parsed]
 
 
@@ -148,8 +153,8 @@ def test_parse_entry_checksums_what_its_row_stores(lib_root: Path) -> None:
     st = broken.stat()
     for entry in [*entries[:3], FileEntry("broken.md", str(broken), st.st_size, st.st_mtime_ns)]:
         parsed = pool.parse_entry(entry)
-        stored = (*parsed[:10], codec.TAG_SEP.join(parsed[10]), *parsed[11:13])
-        assert codec.row_checksum(stored) == parsed[13]
+        stored = (*parsed[:10], codec.TAG_SEP.join(parsed[10]), *parsed[11:-1])
+        assert codec.row_checksum(stored) == parsed[-1]
 
 
 def test_every_module_that_reads_files_is_in_the_parser_version() -> None:
