@@ -11,10 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar, Unpack
 
+from textual import events
 from textual.app import App
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets import Input
 
 from reader.config import Config, load_config, load_settings, save_setting
 from reader.library.inert import make_inert
@@ -87,6 +89,17 @@ class ReaderApp(App[int]):
                 self.notify(f"Ignoring the [keys] section: {error}", severity="warning", markup=False)
         if self.config.error:
             self.notify(self.config.error, severity="warning", timeout=10, markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        """Type-ahead: a character that reaches the app while a text box has the focus was sent
+        before the focus moved there (``/`` then ``ransomware`` in one burst, or a paste): it
+        goes into that box, never to a binding (``a`` would open a note). A focused box stops
+        the characters typed into it, so only those queued elsewhere get here."""
+        focused = self.focused
+        if isinstance(focused, Input) and event.is_printable:
+            event.prevent_default()
+            event.stop()
+            focused.post_message(events.Key(event.key, event.character))
 
     def watch_theme(self, theme: str) -> None:
         # Only a theme chosen while running (the palette's "Change theme") is remembered; the

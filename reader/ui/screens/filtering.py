@@ -42,7 +42,7 @@ class Filtering(ScreenPart):
     @on(Input.Submitted, "#filter")
     @on(FilterInput.Leave)
     def _filter_done(self) -> None:
-        self.query_one(ArticleList).focus()
+        self.set_focus(self.query_one(ArticleList))
 
     def apply_filter(self, keep: str | None = None) -> None:
         """Run the filter text against the library and push the results to the widgets."""

@@ -55,7 +55,7 @@ class HighlightActions(ScreenPart):
         if not selected:
             self.notify("Nothing to select here.", severity="warning", timeout=2, markup=False)
             return
-        view.focus()
+        self.set_focus(view)
         self.notify("j/k: extend · enter: highlight · a: note · escape: cancel", timeout=3, markup=False)
 
     @on(ArticleView.PassageChosen)
@@ -152,7 +152,7 @@ class HighlightActions(ScreenPart):
                 self.scroll_to_pending_passage()
             else:
                 self.jump_to_article(entry.article_id)
-            self.query_one(ArticleView).focus()
+            self.set_focus(self.query_one(ArticleView))
 
         self.app.push_screen(HighlightsScreen(self.highlight_entries(), remove, restore), opened)
 

@@ -38,7 +38,7 @@ from reader.ui.screens.highlight_actions import HighlightActions
 from reader.ui.screens.loading import STATE_POLL_SECONDS, LibraryLoading
 from reader.ui.screens.navigation import History, Navigation
 from reader.ui.screens.panes import PaneActions
-from reader.ui.screens.reading import RELATED_COUNT, CurrentArticle
+from reader.ui.screens.reading import LISTED_COUNT, CurrentArticle
 from reader.ui.widgets.filter_status import FilterStatus
 from reader.ui.widgets.inputs import FilterInput, FindInput
 from reader.ui.widgets.related import RelatedPanel
@@ -106,7 +106,7 @@ class MainScreen(
         Binding("alt+right", "history(1)", "Forward", show=False, id="reader.history_forward"),
         *(
             Binding(str(n), f"related({n})", f"Related #{n}", show=False, id=f"reader.related_{n}")
-            for n in range(1, RELATED_COUNT + 1)
+            for n in range(1, LISTED_COUNT + 1)
         ),
     ]
 
@@ -181,8 +181,10 @@ class MainScreen(
         for notice in self.store.notices:
             self.notify(notice, severity="error", timeout=15, markup=False)
         self.query_one("#find", FindInput).display = False
+        self.query_one("#filter", FilterInput).leave_to = self.query_one(ArticleList)
+        self.query_one("#find", FindInput).leave_to = self.query_one(ArticleView)
         self.pane_layout = PaneLayout(self.query_one("#panes"))
-        self.pane_layout.apply(self.size.width)
+        self.pane_layout.apply(self.size.width, self.size.height)
         view = self.query_one(ArticleView)
         if self.config.reading_width is not None:
             view.reading_width = self.config.reading_width
@@ -192,7 +194,7 @@ class MainScreen(
         self.set_interval(30, self.store.flush)
         self._state_probe = FileProbe(self.store.path)
         self.set_interval(STATE_POLL_SECONDS, self.poll_state_file)
-        self.query_one(ArticleList).focus()
+        self.set_focus(self.query_one(ArticleList))
         self.update_topbar()
         if self.library is not None:
             self.set_library(self.library)

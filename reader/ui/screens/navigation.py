@@ -100,7 +100,7 @@ class Navigation(ScreenPart):
         """Open what a link in the body points to, or say why not."""
         library = self.library
         from_path = from_path if from_path is not None else self.current_path()
-        target = resolve_link(href, from_path, library.by_path if library is not None else {})
+        target = resolve_link(href, from_path, library.link_index if library is not None else {})
         if target.kind == "web":
             self.open_external(target.url)
         elif target.kind == "refused":
@@ -112,7 +112,7 @@ class Navigation(ScreenPart):
                 self.current_article()  # on show now, not when the list's message comes
             if target.heading:  # once the pane has laid the new article out
                 self.call_after_refresh(self._scroll_to_heading, target.heading)
-            self.query_one(ArticleView).focus()
+            self.set_focus(self.query_one(ArticleView))
 
     def _scroll_to_heading(self, heading: str) -> None:
         view = self.query_one(ArticleView)

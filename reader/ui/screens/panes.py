@@ -25,7 +25,7 @@ class PaneActions(ScreenPart):
         self.app.push_screen(HelpScreen())
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", FilterInput).focus()
+        self.set_focus(self.query_one("#filter", FilterInput))
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", FilterInput).value = ""
@@ -36,18 +36,18 @@ class PaneActions(ScreenPart):
         elif self.pane_layout is not None and self.pane_layout.maximized:
             self.action_toggle_maximized()
         else:
-            self.query_one(ArticleList).focus()
+            self.set_focus(self.query_one(ArticleList))
 
     def action_cycle_focus(self, direction: int) -> None:
         """tab / shift+tab: tags → list → article. A priority binding, so the screen's own
         focus chain (which would stop in the filter bar) does not take it first."""
         panes = [self.query_one(TagTree), self.query_one(ArticleList), self.query_one(ArticleView)]
         if self.focused in panes:
-            panes[(panes.index(self.focused) + direction) % len(panes)].focus()
+            self.set_focus(panes[(panes.index(self.focused) + direction) % len(panes)])
         elif self.focused is self.query_one("#find") and direction > 0:  # keep the matches, for v
-            panes[2].focus()
+            self.set_focus(panes[2])
         else:  # the filter or find bar: back to the list
-            panes[1].focus()
+            self.set_focus(panes[1])
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """In the narrow layout the pane shown is the one with the focus."""
@@ -65,9 +65,9 @@ class PaneActions(ScreenPart):
         if self.pane_layout is None:
             return
         if self.pane_layout.toggle_maximized():
-            self.query_one(ArticleView).focus()
+            self.set_focus(self.query_one(ArticleView))
         elif self.pane_layout.mode == "narrow":
-            self.query_one(ArticleList).focus()
+            self.set_focus(self.query_one(ArticleList))
 
     def action_toggle_tags(self) -> None:
         """Every tag in the article's header, or back to two rows of them."""
@@ -86,12 +86,12 @@ class PaneActions(ScreenPart):
             return
         tags = self.query_one(TagTree)
         if self.pane_layout.mode == "narrow":
-            (self.query_one(ArticleList) if self.focused is tags else tags).focus()
+            self.set_focus(self.query_one(ArticleList) if self.focused is tags else tags)
             return
         if self.pane_layout.toggle_sidebar():
-            tags.focus()
+            self.set_focus(tags)
         elif self.focused is tags:
-            self.query_one(ArticleList).focus()
+            self.set_focus(self.query_one(ArticleList))
 
     def action_step_article(self, step: int) -> None:
         self.query_one(ArticleList).cursor += step
@@ -105,7 +105,7 @@ class PaneActions(ScreenPart):
 
     def on_resize(self) -> None:
         if self.pane_layout is not None:
-            self.pane_layout.apply(self.size.width)
+            self.pane_layout.apply(self.size.width, self.size.height)
         self.call_after_refresh(self.update_timeline)
 
     # -- find in the article ----------------------------------------------------------------
@@ -113,14 +113,14 @@ class PaneActions(ScreenPart):
     def action_find(self) -> None:
         find = self.query_one("#find", FindInput)
         find.display = True
-        find.focus()
+        self.set_focus(find)
 
     def action_close_find(self) -> None:
         find = self.query_one("#find", FindInput)
         find.value = ""
         find.display = False
         self.query_one(ArticleView).find("")
-        self.query_one(ArticleView).focus()
+        self.set_focus(self.query_one(ArticleView))
 
     @on(FindInput.Close)
     def _find_closed(self) -> None:

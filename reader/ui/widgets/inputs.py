@@ -1,28 +1,60 @@
 """The two one-line bars: the filter (``/``) and find in the article (``ctrl+f``).
 
-They only say what the user asked for (``Leave``, ``Step``, ``Close``); the screen moves the
-focus and runs the search, so neither bar knows about the other panes.
+They only say what the user asked for (``Leave``, ``Step``, ``Close``); the screen runs the
+search, so neither bar knows about the other panes. Leaving a bar moves the focus to
+``leave_to`` (set by the screen) at once, not when the message arrives: keys typed in the same
+burst (``escape j``) are already queued at the bar, and must reach the pane, not the text.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input
 
 
-class FilterInput(Input):
+class BarInput(Input):
+    """A one-line bar whose keys follow the focus, even within one burst of keys."""
+
+    LEAVE_KEYS: ClassVar[tuple[str, ...]] = ("escape",)
+    leave_to: Widget | None = None
+    """Where the focus goes when the user leaves the bar (the screen sets it)."""
+
+    def leave_message(self) -> Message:
+        raise NotImplementedError
+
+    async def on_key(self, event: events.Key) -> None:
+        """Runs before ``Input``'s own key handling (``prevent_default`` skips it)."""
+        if self.screen.focused is not self:
+            # Queued here before the focus moved on: not typed into this bar; it bubbles on
+            # and the bindings of wherever the focus is now take it.
+            event.prevent_default()
+        elif event.key in self.LEAVE_KEYS:
+            event.stop()
+            event.prevent_default()
+            if self.leave_to is not None:
+                self.screen.set_focus(self.leave_to)
+            self.post_message(self.leave_message())
+
+
+class FilterInput(BarInput):
     """The filter bar. ``escape`` hands focus back to the list and keeps the filter."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Back to list", show=True),
         Binding("down", "leave", "Back to list", show=False),
     ]
+    LEAVE_KEYS = ("escape", "down")
 
     class Leave(Message):
         """The user is done typing: back to the list, the filter kept."""
+
+    def leave_message(self) -> Message:
+        return self.Leave()
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
@@ -33,7 +65,7 @@ class FilterInput(Input):
         self.cursor_position = len(text)
 
 
-class FindInput(Input):
+class FindInput(BarInput):
     """The in-article find bar (ctrl+f); its border shows "3/12" or "no matches"."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -58,6 +90,9 @@ class FindInput(Input):
 
     def action_previous(self) -> None:
         self.post_message(self.Step(False))
+
+    def leave_message(self) -> Message:
+        return self.Close()
 
     def action_close(self) -> None:
         self.post_message(self.Close())

@@ -1,0 +1,44 @@
+"""Keys sent in one burst (fast typing, a paste, a slow link) act where the focus is when each is handled."""
+
+from __future__ import annotations
+
+from factories import make_app
+from textual import events
+
+from reader.ui.article_list import ArticleList
+from reader.ui.widgets.inputs import FilterInput
+
+
+async def _burst(pilot, *keys: str) -> None:
+    """Every key queued before any is handled, as a terminal delivers a burst."""
+    for key in keys:
+        character = {"space": " ", "slash": "/"}.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, character)
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
+    await pilot.pause()
+    await pilot.app.wait_until_idle()
+    await pilot.pause()
+
+
+async def test_slash_then_words_in_one_burst_types_them_into_the_filter(tmp_path) -> None:
+    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        await _burst(pilot, "slash", *"about a", "space", *"ransom")
+        assert app.main.query_one("#filter", FilterInput).value == "about a ransom"
+        assert app.screen is app.main  # "a" opened no note prompt
+        assert isinstance(app.focused, FilterInput)
+
+
+async def test_escape_then_j_in_one_burst_leaves_the_filter_and_moves_the_cursor(tmp_path) -> None:
+    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        await pilot.press("slash", *"tag:ransomware")
+        await pilot.pause()
+        await _burst(pilot, "escape", "j", "j")
+        assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
+        listing = app.main.query_one(ArticleList)
+        assert app.focused is listing
+        assert listing.cursor == 2
