@@ -30,7 +30,7 @@ def _distinct_article() -> Article:
             values[field.name] = datetime(2021, 7, 25, 10, number, tzinfo=UTC)
         elif field.name == "updated":
             values[field.name] = datetime(2022, 8, 26, 11, number, tzinfo=UTC)
-        elif field.name in ("tags", "aliases"):
+        elif field.name in ("tags", "aliases", "links"):
             values[field.name] = (f"{field.name}-{number}", f"facet.x=value-{number}")
         elif field.name == "draft":
             values[field.name] = True

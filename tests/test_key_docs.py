@@ -31,7 +31,7 @@ SHOWN = {
     "left": "←",
     "right": "→",
 }
-UNLISTED = {"2", "3", "4"}  # written as 1 … 5
+UNLISTED = {"2", "3", "4", "5", "6", "7", "8"}  # written as 1 … 9
 
 
 def _keys() -> list[str]:

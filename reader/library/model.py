@@ -36,6 +36,9 @@ class Article:
     """Not published yet: Hugo's ``draft: true``, Jekyll's ``published: false`` or ``_drafts/``."""
     updated: datetime | None = None
     """When the article was last changed, as its front matter says (Hugo's ``lastmod``)."""
+    links: tuple[str, ...] = ()
+    """The links of the body that may name another article of the library, as written
+    (:func:`reader.library.link_targets.local_links`): the index keeps them for backlinks."""
 
     def to_json(self, *, bookmarked: bool = False) -> dict[str, object]:
         """The record as ``reader list --json`` prints it (a documented, stable shape)."""

@@ -29,6 +29,7 @@ from reader.library.dates import date_problem, parse_date
 from reader.library.front_matter import read_front_matter
 from reader.library.inert import make_inert
 from reader.library.layouts import inline_tags, is_jekyll_draft, jekyll_post, note_layout
+from reader.library.link_targets import local_links
 from reader.library.links import address_in, refusal
 from reader.library.model import Article, ParseResult, Problem
 from reader.library.tags import MAX_TAGS, clean_tag, dedupe
@@ -206,6 +207,7 @@ def _build(path: str, meta: dict[str, Any], body: str, tags: list[str], problems
         aliases=_aliases(meta.get("aliases")),
         draft=meta.get("draft") is True or is_jekyll_draft(path),
         updated=updated,
+        links=local_links(body),
     )
 
 

@@ -27,6 +27,9 @@ MEDIUM_FROM = 100
 """From this many columns up (and under ``WIDE_FROM``), list and article show side by side."""
 
 _MODE_CLASSES = {"wide": "-wide", "medium": "-medium", "narrow": "-narrow"}
+SHORT_UNDER = 30
+"""Under this many rows the terminal is short (60×20, 80×24): what sits under the article
+(related and linking articles) keeps to a few rows so the text keeps the screen."""
 
 
 def layout_mode(width: int) -> Mode:
@@ -52,10 +55,12 @@ class PaneLayout:
         """The sidebar was asked for (``backslash``) while the layout folds it."""
         self.maximized = False
         self.focused = "list"
+        self.short = False
 
-    def apply(self, width: int) -> Mode:
-        """Set the classes for ``width`` columns (call on every resize); return the mode."""
+    def apply(self, width: int, height: int = SHORT_UNDER) -> Mode:
+        """Set the classes for a ``width`` × ``height`` terminal (call on every resize); return the mode."""
         self.mode = layout_mode(width)
+        self.short = height < SHORT_UNDER
         self._write()
         return self.mode
 
@@ -104,6 +109,7 @@ class PaneLayout:
         panes = self.panes
         for mode, name in _MODE_CLASSES.items():
             panes.set_class(mode == self.mode, name)
+        panes.set_class(self.short, "-short")
         panes.set_class(not self.sidebar_shown, "-no-sidebar")
         panes.set_class(not self.list_shown, "-no-list")
         panes.set_class(not self.article_shown, "-no-article")

@@ -89,11 +89,13 @@ class Dates:
 
 
 def encode_extra(article: Article) -> str:
-    """The fields few articles have (aliases, draft, updated) as one short JSON text, ``""`` when
-    none: a column per field would cost every warm start for the few notes that have them."""
-    if not (article.aliases or article.draft or article.updated):
+    """The fields few articles have (aliases, draft, updated, links) as one short JSON text, ``""``
+    when none: a column per field would cost every warm start for the few notes that have them."""
+    if not (article.aliases or article.draft or article.updated or article.links):
         return ""
     extra: dict[str, object] = {}
+    if article.links:
+        extra["links"] = list(article.links)
     if article.aliases:
         extra["aliases"] = list(article.aliases)
     if article.draft:
@@ -104,10 +106,11 @@ def encode_extra(article: Article) -> str:
 
 
 def decode_extra(extras: Sequence[str]) -> dict[str, list[Any]]:
-    """:func:`encode_extra` texts → the ``aliases``, ``draft`` and ``updated`` columns.
+    """:func:`encode_extra` texts → the ``aliases``, ``draft``, ``updated`` and ``links`` columns.
 
     Raises ``ValueError`` or ``TypeError`` on junk (a damaged cache is rebuilt, never trusted)."""
     aliases: list[tuple[str, ...]] = []
+    links: list[tuple[str, ...]] = []
     drafts: list[bool] = []
     updated: list[datetime | None] = []
     for extra in extras:
@@ -115,10 +118,11 @@ def decode_extra(extras: Sequence[str]) -> dict[str, list[Any]]:
         if not isinstance(data, dict):
             raise ValueError("extra fields are not a mapping")
         aliases.append(tuple(str(alias) for alias in data.get("aliases", ())))
+        links.append(tuple(str(link) for link in data.get("links", ())))
         drafts.append(data.get("draft") is True)
         when = data.get("updated")
         updated.append(datetime.fromisoformat(when) if isinstance(when, str) else None)
-    return {"aliases": aliases, "draft": drafts, "updated": updated}
+    return {"aliases": aliases, "draft": drafts, "updated": updated, "links": links}
 
 
 def _articles(columns: Sequence[Sequence[Any]], tags: Iterable[tuple[str, ...]], dates: Dates) -> list[Article]:

@@ -71,7 +71,7 @@ HELP_SECTIONS: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (
             ("alt+right", "forward again"),
             ("e", "edit the article in $VISUAL / $EDITOR (at the line in view); read again after"),
             ("T", "all the article's tags, or back to two rows (click +N more too)"),
-            ("1 … 5", "open one of the related articles listed under the article"),
+            ("1 … 9", "open a related or linking article, by its number under the article"),
             ("ctrl+b", "all bookmarks, including ones whose file is gone"),
             ("v", "select a passage (the find match's sentence while ctrl+f has one)"),
             ("j k enter escape", "while selecting: extend by paragraph, save the highlight, cancel"),

@@ -24,6 +24,8 @@ from reader.ui.screens.contract import ScreenPart
 from reader.ui.widgets.related import RelatedPanel
 
 RELATED_COUNT = 5
+LISTED_COUNT = 9
+"""Articles listed under the article for the keys 1 … 9: the related ones, then those linking to it."""
 LARGE_BODY = 200_000
 """Bodies longer than this (characters) are rendered in a worker, after a quick preview."""
 
@@ -68,7 +70,7 @@ class CurrentArticle(ScreenPart):
     def _article_selected(self, event: ArticleList.Selected) -> None:
         if self.current_article() is not None and self.current_id == event.article_id:
             self._start_read_timer()  # opened: the user chose it, even if the list put it there
-        self.query_one(ArticleView).focus()
+        self.set_focus(self.query_one(ArticleView))
 
     def _start_read_timer(self) -> None:
         if self._read_timer is None and self.current_id is not None and self.current_id not in self.read_ids:
@@ -96,7 +98,7 @@ class CurrentArticle(ScreenPart):
             else:
                 view.set_message(self.loading_message)
             self.related_ids = []
-            self.query_one(RelatedPanel).show([])
+            self.query_one(RelatedPanel).show([], [])
             return
         stub = library.articles[article_id]
         article, problems = library.read(stub)
@@ -126,8 +128,12 @@ class CurrentArticle(ScreenPart):
     def _show_related(self, library: Library, article_id: int, ids: list[int]) -> None:
         if library is not self.library or article_id != self.current_id:
             return
-        self.related_ids = ids
-        self.query_one(RelatedPanel).show([library.articles[other] for other in ids])
+        # Backlinks come from the links the index keeps: the map is built once per library
+        # (~0.1 s at 100,000 articles), then each switch is a dict lookup.
+        linked = [other for other in library.linked_from(article_id) if other not in ids][: LISTED_COUNT - len(ids)]
+        self.related_ids = [*ids, *linked]
+        articles = library.articles
+        self.query_one(RelatedPanel).show([articles[i] for i in ids], [articles[i] for i in linked])
 
     def action_related(self, n: int) -> None:
         self.current_article()

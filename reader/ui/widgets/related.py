@@ -1,4 +1,4 @@
-"""Under the article: the five related articles, numbered for the keys ``1`` … ``5``."""
+"""Under the article: its related articles, then the articles linking to it, numbered for ``1`` … ``9``."""
 
 from __future__ import annotations
 
@@ -11,23 +11,36 @@ from reader.library.model import Article
 
 
 class RelatedPanel(Static):
-    """One row per related article (``text-wrap: nowrap`` in the stylesheet: all five fit)."""
+    """One row per listed article (``text-wrap: nowrap`` in the stylesheet: every row fits)."""
 
-    def show(self, articles: Sequence[Article]) -> None:
-        """Titles are rendered as plain ``Text`` (never markup); an empty list hides the panel."""
-        self.display = bool(articles)
-        if not articles:
+    def show(self, related: Sequence[Article], linked_from: Sequence[Article] = ()) -> None:
+        """Titles are rendered as plain ``Text`` (never markup); nothing to list hides the panel.
+
+        The numbers run on from the related articles into the linking ones, so one key row
+        (``1`` … ``9``) opens any of them.
+        """
+        self.display = bool(related or linked_from)
+        if not self.display:
             return
         text = Text()
-        text.append("Related", style="bold")
-        text.append("  press 1–5 to open\n", style="dim")
-        for n, article in enumerate(articles, 1):
-            text.append(f" {n} ", style="bold reverse")
-            text.append(f" {article.title}", style="")
-            when = article.date.strftime("%d %b %Y") if article.date else ""
-            details = " · ".join(part for part in (article.source, when) if part)
-            if details:
-                text.append(f"  {details}", style="dim")
-            text.append("\n")
+        number = 0
+        for heading, articles in (("Related", related), ("Linked from", linked_from)):
+            if not articles:
+                continue
+            if number:
+                text.append("\n")
+            text.append(heading, style="bold")
+            first, last = number + 1, number + len(articles)
+            keys = f"{first}" if first == last else f"{first}–{last}"
+            text.append(f"  press {keys} to open\n", style="dim")
+            for article in articles:
+                number += 1
+                text.append(f" {number} ", style="bold reverse")
+                text.append(f" {article.title}", style="")
+                when = article.date.strftime("%d %b %Y") if article.date else ""
+                details = " · ".join(part for part in (article.source, when) if part)
+                if details:
+                    text.append(f"  {details}", style="dim")
+                text.append("\n")
         text.rstrip()
         self.update(text)
