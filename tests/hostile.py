@@ -1,4 +1,4 @@
-"""A library folder built to break a Markdown reader, for tests/test_hostile.py.
+"""A library folder built to break a Markdown reader, for tests/unit/test_hostile.py.
 
 :func:`make_hostile_library` writes a handful of good articles next to every kind of file
 a real folder of clippings can hold by accident or by malice: broken and dangerous YAML,
