@@ -20,4 +20,4 @@ async def test_palette_jumps_to_a_note_by_its_alias(tmp_path: Path) -> None:
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.current is not None and app.current.path == "Projects/Reading group.md"
+        assert app.main.current is not None and app.main.current.path == "Projects/Reading group.md"
