@@ -200,3 +200,28 @@ def _dateutil(text: str) -> datetime | None:
 
 _DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2))
 """What a date without month or day falls back to: the first of the month, January."""
+
+
+# -- showing a date -------------------------------------------------------------------------
+
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+"""Fixed English abbreviations, never ``%b``: the locale must not change what a date looks like
+(nor its width in the list's date column)."""
+
+
+def display_date(value: datetime | None, *, with_time: bool = True) -> str:
+    """``25 Jul 2021 14:00``, or ``25 Jul 2021`` at midnight (clipped articles rarely have a
+    time) or without ``with_time``; ``""`` for no date. The article header and the lists use it."""
+    if value is None:
+        return ""
+    text = f"{value.day} {MONTH_ABBREVIATIONS[value.month - 1]} {value.year}"
+    if with_time and (value.hour or value.minute):
+        text += f" {value.hour:02d}:{value.minute:02d}"
+    return text
+
+
+def column_date(value: datetime | None) -> str:
+    """``05 Jul 2021``: always 11 cells, so a list's date column stays aligned."""
+    if value is None:
+        return ""
+    return f"{value.day:02d} {MONTH_ABBREVIATIONS[value.month - 1]} {value.year}"

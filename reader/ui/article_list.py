@@ -18,10 +18,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 
+from reader.library.dates import column_date
 from reader.library.model import Article
 from reader.ui.cursor_view import CursorView
 
-DATE_FORMAT = "%d %b %Y"
+DRAFT_LABEL = "draft · "
+"""Before a draft's title in the list (the title keeps the rest of the row)."""
+
 DATE_WIDTH = 11
 
 
@@ -194,18 +197,21 @@ class ArticleList(CursorView, can_focus=True):
         # Two marks, so a bookmark does not hide whether the article is read: "•★", " ★", "• ".
         unread_mark = " " if is_read else "•"
         mark = "★" if article_id in self.bookmarked else " "
-        date = article.date.strftime(DATE_FORMAT) if article.date else ""
+        date = column_date(article.date)
         show_source = width >= 56
         show_date = width >= 36
         source_width = min(18, max(8, width // 6)) if show_source else 0
         fixed = 3 + (source_width + 2 if show_source else 0) + (DATE_WIDTH + 1 if show_date else 0)
-        title_width = max(1, width - fixed)
+        # A draft (Hugo's draft: true, Jekyll's _drafts/) says so before its title.
+        draft = DRAFT_LABEL if article.draft and width >= 36 else ""
+        title_width = max(1, width - fixed - len(draft))
         title = set_cell_size(article.title, title_width)
         if cell_len(article.title) > title_width and title_width > 1:
             title = set_cell_size(article.title, title_width - 1) + "…"
         segments = [
             Segment(unread_mark, style),
             Segment(mark + " ", mark_style if mark == "★" else style),
+            *([Segment(draft, date_style)] if draft else []),
             Segment(title, style),
         ]
         if show_source:

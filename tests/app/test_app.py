@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from factories import make_app
+
 from reader.library.snapshot import Library
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
@@ -15,10 +17,6 @@ from reader.ui.widgets.tag_sidebar import TagTree
 SAMPLE = Path(__file__).resolve().parents[2] / "articles"
 SIZE = (160, 50)
 
-
-
-def make_app(root: Path = SAMPLE, tmp_path: Path | None = None) -> ReaderApp:
-    return ReaderApp(root, data_dir=tmp_path / "state" if tmp_path else None)
 
 
 def app_with_link(root: Path, tmp_path: Path, title: str, link: str) -> tuple[ReaderApp, list[str]]:
@@ -659,3 +657,15 @@ async def test_file_and_folder_names_with_escapes_are_shown_inertly(tmp_path: Pa
         assert isinstance(app.screen, ProblemsScreen)
         problems = str(app.screen.query_one("#problems-text").render())
         assert "\x1b" not in problems and "bad␛[2J.md" in problems
+
+
+async def test_a_draft_says_so_in_the_list(tmp_path: Path) -> None:
+    hugo = Path(__file__).resolve().parents[1] / "fixtures" / "hugo"
+    app = make_app(hugo, tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        await pilot.pause()
+        listing = app.main.query_one(ArticleList)
+        rows = [row_text(listing, y) for y in range(len(listing.ids))]
+        drafts = [row for row in rows if "draft · " in row]
+        assert len(drafts) == 1 and "draft · My First Post" in drafts[0]

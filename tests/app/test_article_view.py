@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 import pytest
 from textual.app import App, ComposeResult
@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from reader.library.model import Article
 from reader.ui import article_view as article_view_module
 from reader.ui.article_view import EMPTY_BODY_MESSAGE, NO_ARTICLE_MESSAGE, ArticleView
-from reader.ui.render.header import format_date, tag_labels
+from reader.ui.render.header import tag_labels
 
 BODY = (
     """\
@@ -97,12 +97,6 @@ def screen_text(view: ArticleView) -> str:
 
 
 # -- pure helpers ---------------------------------------------------------------------------------
-
-
-def test_format_date() -> None:
-    assert format_date(datetime(2021, 7, 25, 14, 5, tzinfo=UTC)) == "25 Jul 2021 14:05"
-    assert format_date(datetime(2021, 7, 5, tzinfo=timezone(timedelta(hours=2)))) == "5 Jul 2021"
-    assert format_date(None) == ""
 
 
 def test_tag_labels_short_and_unambiguous() -> None:

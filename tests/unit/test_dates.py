@@ -117,3 +117,13 @@ def test_unix_epoch_placeholder_is_no_date() -> None:
     assert parse_date("1969-12-31T19:00:00-05:00") is None
     assert parse_date("1970-01-01T00:00:00Z") is None
     assert parse_date("1970-01-02") is not None
+
+
+def test_dates_are_shown_the_same_in_every_locale_and_the_list_column_keeps_its_width() -> None:
+    from reader.library.dates import column_date, display_date
+
+    assert display_date(datetime(2021, 7, 25, 14, 5, tzinfo=UTC)) == "25 Jul 2021 14:05"
+    assert display_date(datetime(2021, 7, 25, 14, 5, tzinfo=UTC), with_time=False) == "25 Jul 2021"
+    assert display_date(datetime(2021, 7, 5, tzinfo=timezone(timedelta(hours=2)))) == "5 Jul 2021"
+    assert display_date(None) == column_date(None) == ""
+    assert {len(column_date(datetime(2021, month, day))) for month in range(1, 13) for day in (1, 28)} == {11}

@@ -4,11 +4,11 @@ over its rendered body. The one place both the TUI and ``reader show`` build it.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.style import Style
 
+from reader.library.dates import display_date
 from reader.ui.header_tags import EXPAND_HREF, chip, fit_rows, folded_labels, more_label
 from reader.ui.render.doc import RenderedDoc, join_docs
 from reader.ui.render.renderer import render_markdown, render_rule, render_runs
@@ -17,25 +17,9 @@ from reader.ui.render.styles import MarkdownStyles
 if TYPE_CHECKING:
     from reader.library.model import Article
 
-__all__ = ["EMPTY_BODY_MESSAGE", "format_date", "render_article", "render_body", "render_header", "tag_labels"]
+__all__ = ["EMPTY_BODY_MESSAGE", "render_article", "render_body", "render_header", "tag_labels"]
 
 EMPTY_BODY_MESSAGE = "This article has no body text."
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def format_date(date: datetime | None) -> str:
-    """``25 Jul 2021 14:00``, or ``25 Jul 2021`` at midnight (clipped articles rarely have a time).
-
-    Month names are fixed English abbreviations, not ``%b``, so the locale cannot change them.
-    """
-    if date is None:
-        return ""
-    text = f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-    if date.hour or date.minute:
-        text += f" {date.hour:02d}:{date.minute:02d}"
-    return text
-
 
 def tag_labels(tags: tuple[str, ...] | list[str]) -> list[str]:
     """Short, unambiguous labels for tags.
@@ -87,7 +71,7 @@ def render_header(
     if article.subtitle.strip():
         top.append(render_runs([(article.subtitle.strip(), styles.meta_subtitle)], width))
     details: list[RenderedDoc] = []
-    parts = [part for part in (article.source, article.author, format_date(article.date)) if part]
+    parts = [part for part in (article.source, article.author, display_date(article.date)) if part]
     if parts:
         runs: list[tuple[str, Style | None]] = []
         for index, part in enumerate(parts):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from reader.library.dates import display_date
 from reader.library.model import Article
 
 
@@ -37,7 +38,7 @@ class RelatedPanel(Static):
                 number += 1
                 text.append(f" {number} ", style="bold reverse")
                 text.append(f" {article.title}", style="")
-                when = article.date.strftime("%d %b %Y") if article.date else ""
+                when = display_date(article.date, with_time=False)
                 details = " · ".join(part for part in (article.source, when) if part)
                 if details:
                     text.append(f"  {details}", style="dim")
