@@ -18,9 +18,9 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.library.link_targets import slug
 from reader.ui.article_find import Ranges, apply_ranges
 from reader.ui.render import MarkdownStyles, RenderedDoc
-from reader.ui.render.blocks import slug
 from reader.ui.render.highlight import DEFAULT_THEME
 from reader.ui.render.styles import COMPONENT_CLASSES, component_css, load_styles
 

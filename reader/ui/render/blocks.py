@@ -31,7 +31,7 @@ class Heading:
     level: int
     runs: list[Run]
     anchor: str = ""
-    """The slug a ``#fragment`` or ``[[Note#Heading]]`` names it by (see :func:`slug`)."""
+    """The slug a ``#fragment`` or ``[[Note#Heading]]`` names it by (:func:`reader.library.link_targets.slug`)."""
 
 
 @dataclass(slots=True)
@@ -131,13 +131,3 @@ def block_text(block: Block) -> str:
         rows = [block.header, *block.rows]
         return " ".join(" | ".join(runs_text(cell) for cell in row) for row in rows)
     return ""
-
-
-def slug(text: str) -> str:
-    """A heading's anchor as links write it: lower case, words joined by ``-``, punctuation gone.
-
-    GitHub's and Hugo's rule (``## Getting Started!`` → ``getting-started``); Obsidian names a
-    heading by its text, which :func:`slug` maps to the same anchor.
-    """
-    kept = "".join(char if char.isalnum() or char in " -_" else "" for char in text.strip().lower())
-    return "-".join(kept.split())

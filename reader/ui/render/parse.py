@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
+from reader.library.link_targets import slug
 from reader.ui.render.blocks import (
     Block,
     Callout,
@@ -30,7 +31,6 @@ from reader.ui.render.blocks import (
     Run,
     Table,
     runs_text,
-    slug,
 )
 from reader.ui.render.highlight import language_of
 from reader.ui.render.nesting import cap_tables, clamp_nesting

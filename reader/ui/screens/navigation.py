@@ -20,7 +20,7 @@ from pathlib import Path
 
 from textual import on
 
-from reader.library.link_targets import resolve_link, slug
+from reader.library.link_targets import resolve_link
 from reader.library.links import describe as describe_link
 from reader.library.watch import Changes
 from reader.ui.article_view import ArticleView
@@ -115,12 +115,8 @@ class Navigation(ScreenPart):
             self.set_focus(self.query_one(ArticleView))
 
     def _scroll_to_heading(self, heading: str) -> None:
-        view = self.query_one(ArticleView)
-        wanted = slug(heading)
-        for row, _level, text in view.headings:
-            if slug(text) == wanted:
-                view.scroll_to_row(row)
-                return
+        if self.query_one(ArticleView).scroll_to_heading(heading):
+            return
         self.notify(f"No heading {heading!r} in this article.", severity="warning", timeout=3, markup=False)
 
     def action_history(self, step: int) -> None:
