@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from factories import make_app as factory_app
+from factories import write_clipping
+
 from reader.config import load_config
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
@@ -124,3 +127,30 @@ def test_reading_width_in_config(tmp_path: Path) -> None:
     path.write_text('reading_width = "wide"\n', encoding="utf-8")
     config = load_config(path)
     assert config.reading_width is None and "reading_width" in (config.error or "")
+
+
+async def test_a_small_terminal_shows_the_start_of_the_body_under_a_long_header(tmp_path: Path) -> None:
+    """A clipping with a two-row title, a long subtitle, a long link and many tags, at 60×20:
+    the header keeps the link to one row, so the body's first words are on the first screen."""
+    root = tmp_path / "library"
+    long_link = "https://www.example.com/news/security/" + "the-week-in-ransomware-" * 4 + "decryptors"
+    write_clipping(
+        root,
+        "a.md",
+        "The Week in Ransomware - February 11th 2022 - Maze, Egregor decryptors",
+        "Opening words of the body.\n\n" + "More text. " * 200,
+        subtitle="We saw the Maze ransomware developers reemerge briefly this week as they shared keys.",
+        link=long_link,
+        tags=[f"Tag{n}" for n in range(20)],
+    )
+    write_clipping(root, "b.md", "Another", date="July 24, 2021")
+    app = factory_app(root, tmp_path, read_after=3600, live_reload=False)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.main.query_one(ArticleView)
+        rows = ["".join(segment.text for segment in view.render_line(y)) for y in range(view.size.height)]
+        assert any("Opening words of the body." in row for row in rows), "\n".join(rows)
+        links = [row.strip() for row in rows if row.strip().startswith("Link: https://www.example.com/")]
+        assert len(links) == 1 and links[0].endswith("…")

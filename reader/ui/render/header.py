@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 
 from reader.library.dates import display_date
@@ -59,13 +60,15 @@ def tag_labels(tags: tuple[str, ...] | list[str]) -> list[str]:
 
 
 def render_header(
-    article: Article, width: int, styles: MarkdownStyles, *, fold_tags: bool | None = True
+    article: Article, width: int, styles: MarkdownStyles, *, fold_tags: bool | None = True, full_link: bool = False
 ) -> RenderedDoc:
     """Title, subtitle, "source · author · date", link, tags and a rule.
 
     ``fold_tags``: ``True`` shows at most two rows of tags and a "+N more" chip (the pane's
     default), ``False`` all of them with a chip to fold them back, ``None`` all of them and no
-    chip (``reader show``).
+    chip (``reader show``). The link keeps to one row, cut with "…" (``o`` opens and ``y`` copies
+    the whole of it), so a long address does not push the body off a small screen; ``full_link``
+    shows all of it (``reader show``).
     """
     top = [render_runs([(article.title or article.path, styles.meta_title)], width)]
     if article.subtitle.strip():
@@ -80,7 +83,11 @@ def render_header(
             runs.append((part, styles.meta))
         details.append(render_runs(runs, width))
     if article.link:
-        details.append(render_runs([("Link: ", styles.meta_label), (article.link, styles.link, article.link)], width))
+        shown = article.link
+        room = width - len("Link: ")
+        if not full_link and room > 1 and cell_len(shown) > room:
+            shown = set_cell_size(shown, room - 1) + "…"
+        details.append(render_runs([("Link: ", styles.meta_label), (shown, styles.link, article.link)], width))
     if article.tags:
         details.append(_render_tags(article, width, styles, fold_tags))
     blocks = [join_docs(top)]
@@ -117,6 +124,5 @@ def render_body(body: str, width: int, styles: MarkdownStyles) -> RenderedDoc:
 def render_article(article: Article, width: int, styles: MarkdownStyles | None = None) -> RenderedDoc:
     """Header (every tag) and body, as ``reader show`` prints an article."""
     styles = styles or MarkdownStyles()
-    return join_docs(
-        [render_header(article, width, styles, fold_tags=None), render_body(article.body, width, styles)], gap=1
-    )
+    header = render_header(article, width, styles, fold_tags=None, full_link=True)
+    return join_docs([header, render_body(article.body, width, styles)], gap=1)
