@@ -18,7 +18,7 @@ _CONTROL = re.compile("[\x00-\x20\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066
 # Control characters end a URL: an ESC inside a "link" is a terminal escape, not an address.
 # The URL may hold balanced parentheses, as Wikipedia's do: (…/Conti_(ransomware)).
 _URL_CHAR = r"[^()\s<>\x00-\x1f\x7f\ud800-\udfff]"
-# Linear on any input (tests/test_regex_linear.py): the link text may not hold "[" (else a
+# Linear on any input (tests/unit/test_regex_linear.py): the link text may not hold "[" (else a
 # run of 60,000 "[" is tried from each one, quadratic), the scheme starts where a word does,
 # and the groups are possessive, so nothing is ever tried twice.
 _MD_LINK = re.compile(

@@ -11,7 +11,7 @@
 * footnotes (mdit-py-plugins) and bare URLs (linkify-it-py) are switched on in :func:`markdown`.
 
 Every rule looks for its closer with ``str.find`` inside a bounded window, so a run of
-delimiters costs linear time (tests/test_regex_linear.py).
+delimiters costs linear time (tests/unit/test_regex_linear.py).
 """
 
 from __future__ import annotations
