@@ -14,11 +14,9 @@ from reader.ui.article_view import ArticleView
 from reader.ui.layout import layout_mode
 from reader.ui.widgets.tag_sidebar import TagTree
 
-SAMPLE = Path(__file__).resolve().parents[2] / "articles"
-
 
 def make_app(tmp_path: Path) -> ReaderApp:
-    return ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=3600)
+    return factory_app(tmp_path=tmp_path, read_after=3600)
 
 
 async def ready(pilot) -> ReaderApp:

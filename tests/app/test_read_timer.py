@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from factories import make_app as factory_app
 from textual import events
 from textual.pilot import Pilot
 
@@ -19,13 +20,12 @@ from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.widgets.tag_sidebar import TagTree
 
-SAMPLE = Path(__file__).resolve().parents[2] / "articles"
 SIZE = (160, 50)
 READ_AFTER = 0.2
 
 
 def _app(tmp_path: Path, read_after: float = READ_AFTER) -> ReaderApp:
-    return ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=read_after, live_reload=False)
+    return factory_app(tmp_path=tmp_path, read_after=read_after, live_reload=False)
 
 
 async def _loaded(pilot) -> None:

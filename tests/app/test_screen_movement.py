@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from factories import make_app as factory_app
 from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList
 
@@ -11,12 +12,11 @@ from reader.ui.app import ReaderApp
 from reader.ui.screens.highlights import HighlightsScreen
 from reader.ui.screens.modals import BookmarksScreen, HelpScreen
 
-SAMPLE = Path(__file__).resolve().parents[2] / "articles"
 SIZE = (80, 24)
 
 
 def _app(tmp_path: Path) -> ReaderApp:
-    return ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=3600, live_reload=False)
+    return factory_app(tmp_path=tmp_path, read_after=3600, live_reload=False)
 
 
 async def test_help_scrolls_with_the_list_keys(tmp_path: Path) -> None:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from factories import make_app as factory_app
 from textual.widgets import Footer
 
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.widgets.tag_sidebar import TagTree
 
-SAMPLE = Path(__file__).resolve().parents[2] / "articles"
 SIZE = (160, 50)
 
 
 def _app(tmp_path: Path) -> ReaderApp:
-    return ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=3600, live_reload=False)
+    return factory_app(tmp_path=tmp_path, read_after=3600, live_reload=False)
 
 
 async def _loaded_total(app: ReaderApp) -> int:

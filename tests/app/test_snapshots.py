@@ -8,18 +8,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from factories import make_app as factory_app
 
 from reader.ui.app import ReaderApp
 from reader.ui.article_view import ArticleView
 
-SAMPLE = Path(__file__).resolve().parents[2] / "articles"
 SIZE = (160, 50)
 
 
 
 def make_app(tmp_path: Path) -> ReaderApp:
     # Nothing turns "read" while the snapshot is taken: the picture must not depend on timing.
-    return ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=3600)
+    return factory_app(tmp_path=tmp_path, read_after=3600)
 
 
 async def wait_loaded(pilot) -> None:

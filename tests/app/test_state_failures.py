@@ -13,6 +13,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from factories import make_article
 from hostile import HOSTILE_STATE_FILES
 
 from reader.cli import main
@@ -22,7 +23,7 @@ from reader.state import storage as storage_module
 
 
 def art(path: str) -> Article:
-    return Article(path=path, title=f"Title of {path}", link="", fingerprint=f"fp:{path}")
+    return make_article(path)
 
 
 @pytest.fixture

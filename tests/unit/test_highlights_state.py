@@ -10,6 +10,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from factories import make_article
 
 from reader.library.model import Article
 from reader.state import StateStore
@@ -37,7 +38,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def art(path: str, *, link: str = "", fingerprint: str = "") -> Article:
-    return Article(path=path, title=f"Title of {path}", link=link, fingerprint=fingerprint or f"fp:{path}")
+    return make_article(path, link=link, fingerprint=fingerprint or f"fp:{path}")
 
 
 # --------------------------------------------------------------------------- anchoring

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from factories import make_article
 
 from reader.library.model import Article
 from reader.library.related import related, related_scores, tag_weight
@@ -13,7 +14,7 @@ from reader.library.snapshot import Library
 
 
 def art(name: str, *tags: str, day: int = 1) -> Article:
-    return Article(path=f"{name}.md", title=name, tags=tags, date=datetime(2021, 1, day, tzinfo=UTC))
+    return make_article(f"{name}.md", name, tags=tags, date=datetime(2021, 1, day, tzinfo=UTC))
 
 
 def build(*articles: Article) -> Library:

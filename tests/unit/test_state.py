@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from factories import make_article
 
 from reader.library.model import Article
 from reader.paths import library_file_name
@@ -29,12 +30,8 @@ _spec.loader.exec_module(state_worker)
 
 
 def art(path: str, *, link: str = "", fingerprint: str | None = None, title: str | None = None) -> Article:
-    return Article(
-        path=path,
-        title=title if title is not None else f"Title of {path}",
-        link=link,
-        fingerprint=fingerprint if fingerprint is not None else f"fp:{path}",
-    )
+    extra = {"fingerprint": fingerprint} if fingerprint is not None else {}
+    return make_article(path, title, link=link, **extra)
 
 
 @pytest.fixture
@@ -239,7 +236,7 @@ def test_sigkill_at_random_moments_never_loses_a_returned_bookmark(library: Path
 
 def test_resolve_and_bookmarked_paths_scale_to_100k_articles(library: Path, data_dir: Path) -> None:
     articles = [
-        Article(f"d{i % 100}/{i}.md", f"t{i}", link=f"https://ex.org/{i}" * (i % 2), fingerprint=f"f{i}")
+        make_article(f"d{i % 100}/{i}.md", f"t{i}", link=f"https://ex.org/{i}" * (i % 2), fingerprint=f"f{i}")
         for i in range(100_000)
     ]
     marked = articles[::50]  # 2,000 bookmarks, written directly (2,000 fsynced toggles would be slow)
@@ -252,7 +249,7 @@ def test_resolve_and_bookmarked_paths_scale_to_100k_articles(library: Path, data
     store.path.write_text(json.dumps({"version": 1, "library": str(library), "bookmarks": bookmarks}))
     store.reload()
     # Every article moved to a new folder: only link/fingerprint can find them.
-    moved = [Article("new/" + a.path, a.title, link=a.link, fingerprint=a.fingerprint) for a in articles]
+    moved = [make_article("new/" + a.path, a.title, link=a.link, fingerprint=a.fingerprint) for a in articles]
     paths = store.bookmarked_paths(moved)
     pairs = store.resolve(moved)
     hits = sum(store.is_bookmarked(a) for a in moved)
