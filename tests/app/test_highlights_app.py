@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from factories import write_clipping
+
 from reader.ui.app import ReaderApp
 from reader.ui.article_view import ArticleView
 from reader.ui.screens.highlights import HighlightsScreen
@@ -16,15 +18,7 @@ THIRD = "Third paragraph closes the article."
 
 
 def clipping(folder: Path, name: str, title: str, date: str, paragraphs: list[str], link: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    body = "\n\n".join(paragraphs)
-    path.write_text(
-        f"# {title}\n### \n\n## Information:\n+ Source: Test Wire\n+ Link: [article]({link})\n"
-        f"+ Date: {date}\n+ Author: A. Writer\n\n## Article:\n{body}\n\n#### Tags:\n[[Testing]]\n",
-        encoding="utf-8",
-    )
-    return path
+    return write_clipping(folder, name, title, "\n\n".join(paragraphs), date=date, link=link)
 
 
 def make_library(tmp_path: Path) -> Path:

@@ -7,7 +7,6 @@ exactly what a brute-force scan of every file finds.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import threading
@@ -15,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from factories import clipping_text, write_file
 
 from reader.cli import main
 from reader.library.fulltext import FullTextIndex, fts5_available, index_path, match_expression
@@ -29,7 +29,6 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 
-_STAMP = [1_600_000_000]
 
 
 def write(
@@ -44,18 +43,8 @@ def write(
     source: str = "Example News",
 ) -> Path:
     """One clipping-layout article; each write gets a distinct, later mtime (so syncs see it)."""
-    lines = [f"# {title}"]
-    if subtitle:
-        lines.append(f"### {subtitle}")
-    lines += ["", "## Information:", f"+ Source: {source}", f"+ Date: {date}", "", "## Article:", body, ""]
-    if tags:
-        lines += ["#### Tags:", " ".join(f"[[{tag}]]" for tag in tags)]
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _STAMP[0] += 10
-    os.utime(path, (_STAMP[0], _STAMP[0]))
-    return path
+    text = clipping_text(title, body, subtitle=subtitle, source=source, link=None, date=date, author=None, tags=tags)
+    return write_file(root, name, text, later=True)
 
 
 def titles(library: Library, query: str, **kwargs: object) -> list[str]:

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from factories import write_clipping
 
 from reader.cli import main
 from reader.library.snapshot import Library
@@ -26,12 +27,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def write(root: Path, name: str, body: str, *, title: str = "A title", link: str = "https://example.org/a") -> None:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / name).write_text(
-        f"# {title}\n### \n\n## Information:\n+ Source: Test Wire\n+ Link: [article]({link})\n"
-        f"+ Date: July 25, 2021\n\n## Article:\n{body}\n\n#### Tags:\n[[Testing]]\n",
-        encoding="utf-8",
-    )
+    write_clipping(root, name, title, body, link=link, author=None)
 
 
 def highlight_first_passage(root: Path, path: str, note: str = "") -> str:
