@@ -15,7 +15,9 @@ else is refused with its reason, never opened. Pure: no file is read.
 
 Costs: :func:`local_links` runs when a file is parsed (stored with the article in the index
 cache), one ``str.find`` per marker on a note without links; :class:`LinkIndex` is built once
-per library (~0.1 s at 100,000 files) and answers a link with two dict lookups.
+per library (~0.4 s at 100,000 files) and answers a link with two dict lookups; resolving every
+link of a library for :func:`backlinks` costs ~13 µs a link (2.5 s for 200,000), so the app
+builds that map in a worker.
 """
 
 from __future__ import annotations

@@ -128,9 +128,14 @@ class CurrentArticle(ScreenPart):
     def _show_related(self, library: Library, article_id: int, ids: list[int]) -> None:
         if library is not self.library or article_id != self.current_id:
             return
-        # Backlinks come from the links the index keeps: the map is built once per library
-        # (~0.1 s at 100,000 articles), then each switch is a dict lookup.
-        linked = [other for other in library.linked_from(article_id) if other not in ids][: LISTED_COUNT - len(ids)]
+        # Backlinks come from the links the index keeps. The map is built once per library, in a
+        # worker: a 100,000-note vault with two links a note takes ~3 s, too long for a key press.
+        # Until it is there the panel lists the related articles alone.
+        if not library.backlinks_ready:
+            self._build_backlinks(library, article_id, ids)
+            linked: list[int] = []
+        else:
+            linked = [other for other in library.linked_from(article_id) if other not in ids][: LISTED_COUNT - len(ids)]
         self.related_ids = [*ids, *linked]
         articles = library.articles
         self.query_one(RelatedPanel).show([articles[i] for i in ids], [articles[i] for i in linked])
@@ -139,6 +144,12 @@ class CurrentArticle(ScreenPart):
         self.current_article()
         if 0 < n <= len(self.related_ids):
             self.jump_to_article(self.related_ids[n - 1])
+
+    @work(thread=True, exclusive=True, group="backlinks")
+    def _build_backlinks(self, library: Library, article_id: int, ids: list[int]) -> None:
+        library.linked_from(article_id)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_related, library, article_id, ids)
 
     @work(thread=True, exclusive=True, group="render")
     def _render_long(
