@@ -1,23 +1,22 @@
-"""Benchmark reader at scale: floor, cold index, warm start, filters, article switch, memory.
+"""Benchmark reader at scale: the rows of issue 17's goal table, each against the floor.
 
     .venv/bin/python bench/bench.py [--n 100000] [--runs 50]
+    .venv/bin/python bench/bench.py --curve 25000,50000,100000,200000
 
 Uses (or first generates, with ``bench/make_library.py``) a library of N articles in
-``bench/out/lib-N``. Each measurement runs in a fresh process, so caches, imports and
-memory are what a user would meet; the index cache lives in ``bench/out/cache``.
+``bench/out/lib-N``. Every measurement runs in a fresh process (``phases.py``, ``phases_app.py``),
+so caches, imports and memory are what a user would meet. XDG_CACHE_HOME, XDG_DATA_HOME and
+XDG_CONFIG_HOME point under ``bench/out`` for this process and every child, so the user's
+cache, state and config are never touched.
 
-* **floor** — a plain loop listing the folder, reading every file and regex-extracting the
-  title: what any indexer must at least spend. Measured after ``echo 3 >
-  /proc/sys/vm/drop_caches`` when that is permitted (cold), and again with the files in the
-  page cache (warm).
-* **cold index** — no cache at all: ``reader.library.cache.refresh``, cold and warm disk.
-* **warm start** — cache → ``Library`` (``load_cached``), and process start → a filled
-  article list in the real app (``ReaderApp`` under ``App.run_test``), if the app exists.
-* **filters** — ``Library.search`` for ``tag:`` queries and plain words, median and p95.
-* **article switch** — ``Library.read`` + ``render_markdown`` for a 5 KB and a 100 KB article.
-* **peak RSS** — ``ru_maxrss`` of the measuring process, and of its worker processes.
+Each time is reported with its ratio to the **floor measured in the same run** — walk the
+folder, read every file, one title regex, files in the page cache — because the machine is
+shared and slow or fast moments move every row together; the ratio is what to compare
+between runs. With permission to ``drop_caches`` (root), the cold-disk floor and a cold-disk
+``reader list`` are measured too. Repeated rows give best and median; the ratio uses the best.
 
-Prints a Markdown table (copied into ``docs/performance.md``).
+``--curve`` runs the main rows at each size and prints µs and KB per article, so growth that
+is worse than linear shows as a rising per-article figure. JSON results go to ``bench/out``.
 """
 
 from __future__ import annotations
@@ -25,8 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import statistics
+import shutil
 import subprocess
 import sys
 import time
@@ -35,235 +33,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "bench"))
 
-GOALS = {
-    "warm_app": 1.0,
-    "cold_ratio": 1.5,
-    "filter": 0.050,
-    "switch_5kb": 0.050,
-    "switch_100kb": 0.300,
-    "rss_mb": 400,
-}
+ISOLATED = {"XDG_CACHE_HOME": OUT / "cache", "XDG_DATA_HOME": OUT / "data", "XDG_CONFIG_HOME": OUT / "config"}
 
 
-# -- child phases (each runs in its own process) -------------------------------------------------
-
-
-def _rss_mb() -> dict[str, float]:
-    import resource
-
-    scale = 1024 if sys.platform != "darwin" else 1024 * 1024
-    return {
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale,
-        "children_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / scale,
-    }
-
-
-def phase_floor(root: Path) -> dict[str, object]:
-    import re
-
-    from reader.library.scan import walk
-
-    title = re.compile(rb"^# +(.+)$", re.MULTILINE)
-    started = time.perf_counter()
-    entries, _ = walk(root)
-    found = 0
-    for entry in entries:
-        with open(entry.abspath, "rb") as handle:
-            if title.search(handle.read()):
-                found += 1
-    return {"seconds": time.perf_counter() - started, "files": len(entries), "titles": found}
-
-
-def phase_cold_index(root: Path) -> dict[str, object]:
-    from reader.library import cache
-
-    cache.clear(root)
-    started = time.perf_counter()
-    library = cache.refresh(root)
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "articles": len(library), **_rss_mb()}
-
-
-def phase_warm_start(root: Path) -> dict[str, object]:
-    started = time.perf_counter()
-    from reader.library import cache
-
-    imported = time.perf_counter()
-    library = cache.load_cached(root)
-    loaded = time.perf_counter()
-    assert library is not None, "no cache: run the cold index first"
-    refreshed = cache.refresh(root, library)
-    done = time.perf_counter()
-    return {
-        "import_s": imported - started,
-        "load_cached_s": loaded - imported,
-        "refresh_s": done - loaded,
-        "unchanged": refreshed is library,
-        "articles": len(library),
-        **_rss_mb(),
-    }
-
-
-def phase_app(root: Path, spawned_at: float) -> dict[str, object]:
-    started = time.perf_counter()
-    import asyncio
-
-    try:
-        from reader.ui.app import ReaderApp
-        from reader.ui.article_list import ArticleList
-    except ImportError as error:
-        return {"skipped": f"reader.ui.app not importable ({error})"}
-
-    async def run() -> dict[str, object]:
-        app = ReaderApp(root, read_after=3600)
-        async with app.run_test(size=(160, 50)) as pilot:
-            while True:
-                await pilot.pause(0.005)
-                library = app.main.library
-                if library is not None and len(library) and len(app.query_one(ArticleList).ids) == len(library):
-                    break
-            filled = time.perf_counter()
-            filled_wall = time.time()
-            count = len(app.main.library or ())
-            # Peak memory counts the background work too: refresh, lazy indexes, full text.
-            await app.wait_until_idle()
-            app.exit()
-        return {
-            "in_process_s": filled - started,
-            "from_spawn_s": filled_wall - spawned_at,
-            "articles": count,
-        }
-
-    result = asyncio.run(run())
-    return {**result, **_rss_mb()}
-
-
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {
-        "median": statistics.median(ordered),
-        "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
-        "first": samples[0],
-        "max": ordered[-1],
-    }
-
-
-def phase_filters(root: Path, runs: int) -> dict[str, object]:
-    import random
-    import re
-
-    from reader.library import cache
-
-    library = cache.load_cached(root)
-    assert library is not None
-    rng = random.Random(5)
-    counts = library.tag_counts()
-    # Common, middling and rare tags alike (a Zipf library is mostly rare tags).
-    picks = [counts[min(len(counts) - 1, int(len(counts) * (i / runs) ** 3))].name for i in range(runs)]
-    rng.shuffle(picks)
-    words = sorted({w for a in library.articles[:2000] for w in re.findall(r"[A-Za-z]{5,}", a.title)})
-    terms = rng.sample(words, min(runs, len(words)))
-    tag_times: list[float] = []
-    sizes: list[int] = []
-    for name in picks:
-        started = time.perf_counter()
-        result = library.search(f'tag:"{name}"')
-        tag_times.append(time.perf_counter() - started)
-        sizes.append(len(result.ids))
-    text_times: list[float] = []
-    for term in terms:
-        started = time.perf_counter()
-        result = library.search(term)
-        text_times.append(time.perf_counter() - started)
-        sizes.append(len(result.ids))
-    combined: list[float] = []
-    for name, term in zip(picks, terms, strict=False):
-        started = time.perf_counter()
-        library.search(f'tag:"{name}" {term}', sort="title")
-        combined.append(time.perf_counter() - started)
-    counts_times: list[float] = []
-    for name in picks[:10]:
-        ids = library.search(f'tag:"{name}"').ids
-        started = time.perf_counter()
-        library.tag_counts(ids)
-        counts_times.append(time.perf_counter() - started)
-    return {
-        "tag": _percentiles(tag_times),
-        "text": _percentiles(text_times),
-        "tag_and_text_by_title": _percentiles(combined),
-        "tag_counts_of_result": _percentiles(counts_times),
-        "median_hits": statistics.median(sizes),
-        **_rss_mb(),
-    }
-
-
-def phase_fulltext(root: Path, runs: int) -> dict[str, object]:
-    """Body-text search through the FTS5 index: sync time, then word queries as typed."""
-    import random
-    import re
-
-    from reader.library import cache
-    from reader.library.fulltext import FullTextIndex
-
-    library = cache.load_cached(root)
-    assert library is not None
-    index = FullTextIndex.for_library(root)
-    started = time.perf_counter()
-    index.attach(library)
-    report = index.sync(library)
-    sync_s = time.perf_counter() - started
-    rng = random.Random(7)
-    words: set[str] = set()
-    for i in rng.sample(range(len(library)), 200):
-        body = library.read(library.articles[i])[0].body
-        words.update(w.lower() for w in re.findall(r"[A-Za-z]{5,}", body))
-    terms = rng.sample(sorted(words), min(runs, len(words)))
-    times: list[float] = []
-    hits: list[int] = []
-    for term in terms:
-        started = time.perf_counter()
-        result = library.search(term)
-        times.append(time.perf_counter() - started)
-        hits.append(len(result.ids))
-    index.close()
-    return {
-        "sync_s": sync_s,
-        "added": report.added,
-        "unchanged": report.unchanged,
-        "query": _percentiles(times),
-        "median_hits": statistics.median(hits),
-        **_rss_mb(),
-    }
-
-
-def phase_switch(root: Path, runs: int) -> dict[str, object]:
-    from reader.library import cache
-
-    library = cache.load_cached(root)
-    assert library is not None
-    try:
-        from reader.ui.render import render_markdown
-    except ImportError as error:
-        return {"skipped": f"reader.ui.render not importable ({error})"}
-    out: dict[str, object] = {}
-    for label, target in (("5kb", 5 * 1024), ("100kb", 100 * 1024)):
-        near = sorted(library.articles, key=lambda a: abs(a.size - target))[:runs]
-        times: list[float] = []
-        for article in near:
-            started = time.perf_counter()
-            full, _problems = library.read(article)
-            render_markdown(full.body, 100)
-            times.append(time.perf_counter() - started)
-        out[label] = {**_percentiles(times), "size": statistics.median(a.size for a in near)}
-    return {**out, **_rss_mb()}
-
-
-# -- the parent -----------------------------------------------------------------------------------
+def isolate() -> dict[str, str]:
+    """Point this process (and so every child) at ``bench/out``'s own XDG folders."""
+    for name, path in ISOLATED.items():
+        path.mkdir(parents=True, exist_ok=True)
+        os.environ[name] = str(path)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    return dict(os.environ)
 
 
 def drop_caches() -> bool:
-    """Empty the OS page cache (root only): the "cold" in cold index."""
+    """Empty the OS page cache (root only): the "cold" in cold disk."""
     try:
         os.sync()
         with open("/proc/sys/vm/drop_caches", "w") as handle:
@@ -273,18 +58,107 @@ def drop_caches() -> bool:
         return False
 
 
-def child(phase: str, root: Path, *extra: str) -> dict[str, object]:
-    env = dict(os.environ, XDG_CACHE_HOME=str(OUT / "cache"), XDG_DATA_HOME=str(OUT / "data"))
-    env["XDG_CONFIG_HOME"] = str(OUT / "config")
-    env["PYTHONPATH"] = str(ROOT)
-    command = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--root", str(root), *extra]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+def clear_index(root: Path) -> None:
+    """No index cache: what a first run meets. The full-text index is kept: it is only
+    built after the list is complete, so it cannot change the rows that clear the cache."""
+    from reader.library import cache
+
+    cache.clear(root)
+
+
+def child(phase: str, root: Path | None, *extra: str, timeout: float = 3600) -> dict:
+    """Run one phase in a fresh interpreter and return its JSON result."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, *extra]
+    if root is not None:
+        command += ["--root", str(root)]
+    if phase in ("app", "typing", "empty"):
+        command += ["--spawned-at", repr(time.time())]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=timeout)
     if done.returncode != 0:
-        raise RuntimeError(f"phase {phase} failed:\n{done.stderr}")
+        raise RuntimeError(f"phase {phase} failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def cli_list(root: Path) -> dict:
+    """``reader list PATH --json`` in a fresh process, spawn → exit, stdout to a file (not a
+    TTY: compact JSON, as in a pipe). Peak RSS from ``wait4`` (the main process only)."""
+    target = OUT / "list.json"
+    command = [sys.executable, "-m", "reader.cli", "list", str(root), "--json"]
+    with open(target, "wb") as stdout:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    if status != 0:
+        raise RuntimeError(
+            f"reader list failed ({status}): {process.stderr.read().decode()[-2000:] if process.stderr else ''}"
+        )
+    articles = len(json.loads(target.read_bytes()))
+    return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024, "articles": articles}
+
+
+def library_for(n: int) -> Path:
+    """``bench/out/lib-N``, generated once (deterministic, seed 1)."""
+    root = OUT / f"lib-{n}"
+    if not root.is_dir() or not any(root.iterdir()):
+        from make_library import make
+
+        print(f"generating {n:,} articles in {root} …", file=sys.stderr)
+        make(root, n)
+    return root
+
+
+def note(text: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def measure(root: Path, runs: int, *, full: bool = True) -> dict:
+    """Every row for one library; ``full=False`` (the curve) runs each row fewer times and
+    skips the rows that only guard against regressions."""
+    repeat = 3 if full else 2
+    r: dict = {"root": str(root)}
+    permitted = drop_caches()
+    r["cold_disk_permitted"] = permitted
+    if permitted and full:
+        r["floor_cold"] = [child("floor", root)]
+    r["floor"] = [child("floor", root) for _ in range(repeat)]
+    note(f"floor {min(x['seconds'] for x in r['floor']):.2f} s, {r['floor'][0]['files']:,} files")
+    if permitted and full:
+        clear_index(root)
+        drop_caches()
+        r["cli_cold_disk"] = [cli_list(root)]
+    r["cli_cold"] = []
+    for _ in range(2 if full else 1):
+        clear_index(root)
+        r["cli_cold"].append(cli_list(root))
+    count = int(r["cli_cold"][0]["articles"])
+    note(f"cold list {[round(x['seconds'], 2) for x in r['cli_cold']]}")
+    r["tui_first"] = []
+    for _ in range(2 if full else 1):
+        clear_index(root)
+        r["tui_first"].append(child("app", root, "--expect", str(count)))
+    note(f"first TUI open {[round(x['from_spawn_s'], 2) for x in r['tui_first']]}")
+    cli_list(root)  # the first open exits mid-work: this run makes sure the cache is complete
+    r["cli_warm"] = [cli_list(root) for _ in range(5 if full else 3)]
+    note(f"warm list {[round(x['seconds'], 2) for x in r['cli_warm']]}")
+    r["fulltext"] = child("fulltext", root, "--runs", str(runs))  # builds the index if missing
+    note(f"full-text sync {r['fulltext']['sync_s']:.1f} s")
+    r["warm"] = [child("warm", root) for _ in range(repeat)]
+    r["app"] = [child("app", root, "--settle") for _ in range(repeat)]
+    spawns, settles = [round(x["from_spawn_s"], 2) for x in r["app"]], [round(x["settle_s"], 1) for x in r["app"]]
+    note(f"warm TUI {spawns}, settle {settles}")
+    r["typing"] = child("typing", root)
+    note(f"typing p90 {r['typing']['keys']['p90'] * 1000:.0f} ms")
+    if full:
+        r["empty"] = [child("empty", None) for _ in range(repeat)]
+        r["filters"] = child("filters", root, "--runs", str(runs))
+        r["switch"] = child("switch", root, "--runs", str(min(runs, 20)))
+    return r
+
+
 def machine() -> str:
+    import platform
+
     model = platform.processor() or "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -295,175 +169,77 @@ def machine() -> str:
         pass
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     try:
-        memory = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
-        mem = f", {memory:.0f} GiB RAM"
+        memory = f", {int(Path('/proc/meminfo').read_text().split()[1]) / 1024 / 1024:.0f} GiB RAM"
     except (OSError, ValueError, IndexError):
-        mem = ""
-    return f"{cores} cores ({model}){mem}, Python {platform.python_version()}, {platform.system()}"
+        memory = ""
+    load = f", load {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
+    return f"{cores} cores ({model}){memory}, Python {platform.python_version()}, {platform.system()}{load}"
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+def run_phase(args: argparse.Namespace) -> int:
+    """In a child: run one phase, print its JSON, and leave at once (``os._exit``: an app's
+    background worker may still be running and must not be waited for)."""
+    import phases
+    import phases_app
 
-
-def verdict(ok: bool) -> str:
-    return "✅" if ok else "❌"
+    table = {
+        "floor": lambda: phases.phase_floor(args.root),
+        "warm": lambda: phases.phase_warm_start(args.root),
+        "filters": lambda: phases.phase_filters(args.root, args.runs),
+        "switch": lambda: phases.phase_switch(args.root, args.runs),
+        "fulltext": lambda: phases.phase_fulltext(args.root, args.runs),
+        "app": lambda: phases_app.phase_app(args.root, args.spawned_at, args.expect, args.settle),
+        "typing": lambda: phases_app.phase_typing(args.root, args.spawned_at),
+        "empty": lambda: phases_app.phase_empty(args.spawned_at),
+    }
+    print(json.dumps(table[args.phase]()), flush=True)
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="reader at scale: one table, side by side")
+    parser = argparse.ArgumentParser(description="reader at scale: issue 17's rows, each against the floor")
     parser.add_argument("--n", type=int, default=100_000, help="articles (default 100,000)")
     parser.add_argument("--runs", type=int, default=50, help="operations per latency measurement")
+    parser.add_argument("--curve", help="comma-separated sizes: the main rows at each, per article")
+    parser.add_argument("--fresh-cache", action="store_true", help="delete bench/out/cache first (full-text too)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--spawned-at", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument("--expect", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--settle", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-
     if args.phase:
-        phases = {
-            "floor": lambda: phase_floor(args.root),
-            "cold": lambda: phase_cold_index(args.root),
-            "warm": lambda: phase_warm_start(args.root),
-            "app": lambda: phase_app(args.root, args.spawned_at),
-            "filters": lambda: phase_filters(args.root, args.runs),
-            "switch": lambda: phase_switch(args.root, min(args.runs, 20)),
-            "fulltext": lambda: phase_fulltext(args.root, args.runs),
-        }
-        print(json.dumps(phases[args.phase]()))
-        return 0
+        return run_phase(args)
 
-    root = OUT / f"lib-{args.n}"
-    if not root.is_dir():
-        sys.path.insert(0, str(ROOT / "bench"))
-        from make_library import make
+    isolate()
+    if args.fresh_cache:
+        shutil.rmtree(ISOLATED["XDG_CACHE_HOME"], ignore_errors=True)
+        isolate()
+    import report
 
-        print(f"generating {args.n:,} articles in {root} …", file=sys.stderr)
-        make(root, args.n)
-    from reader.library.scan import walk
-
-    entries, _ = walk(root)
-    files, megabytes = len(entries), sum(e.size for e in entries) / 1e6
-    print(f"library: {root} ({files:,} files, {megabytes:.0f} MB)", file=sys.stderr)
-
-    results: dict[str, dict[str, object]] = {}
-    cold_ok = drop_caches()
-    results["floor_cold"] = child("floor", root)
-    results["floor_warm"] = child("floor", root)
-    if cold_ok:
-        drop_caches()
-        results["cold_cold"] = child("cold", root)
-    results["cold_warm"] = child("cold", root)
-    warm_runs = [child("warm", root) for _ in range(3)]
-    results["warm"] = min(warm_runs, key=lambda r: float(r["load_cached_s"]))  # type: ignore[arg-type]
-    app_runs = [child("app", root, "--spawned-at", str(time.time())) for _ in range(3)]
-    results["app"] = app_runs[0] if "skipped" in app_runs[0] else min(app_runs, key=lambda r: float(r["from_spawn_s"]))  # type: ignore[arg-type]
-    results["filters"] = child("filters", root, "--runs", str(args.runs))
-    results["switch"] = child("switch", root, "--runs", str(args.runs))
-    results["fulltext"] = child("fulltext", root, "--runs", str(args.runs))
-
-    print(table(results, cold_ok, args.n))
-    print(f"\nmachine: {machine()}")
-    (OUT / f"results-{args.n}.json").write_text(json.dumps(results, indent=1))
+    started = time.time()
+    if args.curve:
+        sizes = [int(s.replace("_", "")) for s in args.curve.split(",") if s.strip()]
+        results = {"machine": machine(), "sizes": {}}
+        for n in sizes:
+            root = library_for(n)
+            print(f"size {n:,}: {root}", file=sys.stderr)
+            results["sizes"][str(n)] = measure(root, min(args.runs, 20), full=False)
+        results["empty"] = [child("empty", None) for _ in range(3)]
+        print(report.curve_table(results))
+        name = "curve-" + "-".join(str(n) for n in sizes)
+    else:
+        root = library_for(args.n)
+        print(f"library: {root}", file=sys.stderr)
+        results = {"machine": machine(), **measure(root, args.runs)}
+        print(report.main_table(results, args.n))
+        name = f"results-{args.n}"
+    print(f"\nmachine: {results['machine']}; {time.time() - started:.0f} s in all")
+    results["machine_after"] = machine()
+    (OUT / f"{name}.json").write_text(json.dumps(results, indent=1))
+    print(f"results: {OUT / (name + '.json')}")
     return 0
-
-
-def _cold_row(label: str, seconds: float, floor: float, floor_name: str) -> tuple[str, str, str, str]:
-    """A cold-index row: the time, its ratio to the floor measured in the same run, the goal."""
-    ratio = seconds / floor
-    return (label, f"{ms(seconds)} ({ratio:.2f}× {floor_name})", "≤ 1.5× floor", verdict(ratio <= GOALS["cold_ratio"]))
-
-
-def table(results: dict[str, dict[str, object]], cold_ok: bool, n: int) -> str:
-    r = results
-    rows: list[tuple[str, str, str, str]] = []
-    floor_cold = float(r["floor_cold"]["seconds"])  # type: ignore[arg-type]
-    floor_warm = float(r["floor_warm"]["seconds"])  # type: ignore[arg-type]
-    label = "cold disk cache" if cold_ok else "warm: no permission to drop caches"
-    rows.append((f"floor: list + read + regex title ({label})", ms(floor_cold), "", ""))
-    rows.append(("floor, files in the page cache", ms(floor_warm), "", ""))
-    if "cold_cold" in r:
-        seconds = float(r["cold_cold"]["seconds"])  # type: ignore[arg-type]
-        rows.append(_cold_row("cold index (no cache), cold disk cache", seconds, floor_cold, "floor"))
-    seconds = float(r["cold_warm"]["seconds"])  # type: ignore[arg-type]
-    rows.append(_cold_row("cold index (no cache), files in the page cache", seconds, floor_warm, "warm floor"))
-    warm = r["warm"]
-    rows.append(("warm start: cache → Library (`load_cached`)", ms(float(warm["load_cached_s"])), "", ""))  # type: ignore[arg-type]
-    rows.append(("warm start: background refresh (walk + stat, nothing changed)", ms(float(warm["refresh_s"])), "", ""))  # type: ignore[arg-type]
-    app = r["app"]
-    if "skipped" in app:
-        rows.append(("warm start to a filled list in the app", f"skipped: {app['skipped']}", "≤ 1.0 s", ""))
-    else:
-        seconds = float(app["from_spawn_s"])  # type: ignore[arg-type]
-        rows.append(
-            (
-                "warm start to a filled list in the app (process start → list)",
-                ms(seconds),
-                "≤ 1.0 s",
-                verdict(seconds <= GOALS["warm_app"]),
-            )
-        )
-    filters = r["filters"]
-    for key, name in (
-        ("tag", "tag filter"),
-        ("text", "text filter"),
-        ("tag_and_text_by_title", "tag + text, by title"),
-    ):
-        stats = filters[key]  # type: ignore[index]
-        median, p95, first = float(stats["median"]), float(stats["p95"]), float(stats["first"])  # type: ignore[index]
-        rows.append(
-            (
-                f"{name} (`Library.search`; median / p95 / first)",
-                f"{ms(median)} / {ms(p95)} / {ms(first)}",
-                "≤ 50 ms median",
-                verdict(median <= GOALS["filter"]),
-            )
-        )
-    stats = filters["tag_counts_of_result"]  # type: ignore[index]
-    rows.append(
-        ("sidebar counts for a filtered result (`tag_counts(ids)`)", f"{ms(float(stats['median']))} median", "", "")
-    )  # type: ignore[index]
-    fulltext = r.get("fulltext")
-    if fulltext:
-        kind = "first build" if int(fulltext["added"]) else "nothing changed"  # type: ignore[call-overload]
-        rows.append((f"full-text index sync ({kind})", ms(float(fulltext["sync_s"])), "", ""))  # type: ignore[arg-type]
-        stats = fulltext["query"]  # type: ignore[assignment]
-        median, p95, first = float(stats["median"]), float(stats["p95"]), float(stats["first"])  # type: ignore[index]
-        rows.append(
-            (
-                "full-text query, a body word (`Library.search` + FTS5; median / p95 / first)",
-                f"{ms(median)} / {ms(p95)} / {ms(first)}",
-                "≤ 50 ms median",
-                verdict(median <= GOALS["filter"]),
-            )
-        )
-    switch = r["switch"]
-    if "skipped" in switch:
-        rows.append(("article switch", f"skipped: {switch['skipped']}", "", ""))
-    else:
-        for key, goal in (("5kb", "switch_5kb"), ("100kb", "switch_100kb")):
-            stats = switch[key]  # type: ignore[index]
-            median = float(stats["median"])  # type: ignore[index]
-            size = float(stats["size"]) / 1024  # type: ignore[index]
-            rows.append(
-                (
-                    f"article switch, {size:.0f} KB (`Library.read` + `render_markdown`)",
-                    f"{ms(median)} median, {ms(float(stats['p95']))} p95",
-                    f"≤ {ms(GOALS[goal])}",  # type: ignore[index]
-                    verdict(median <= GOALS[goal]),
-                )
-            )
-    peaks = [
-        ("cold index", float(r["cold_warm"]["rss_mb"]), float(r["cold_warm"]["children_rss_mb"])),  # type: ignore[arg-type]
-        ("warm start + refresh", float(warm["rss_mb"]), 0.0),  # type: ignore[arg-type]
-    ]
-    if "skipped" not in app:
-        peaks.append(("app, list filled", float(app["rss_mb"]), float(app["children_rss_mb"])))  # type: ignore[arg-type]
-    for name, own, children in peaks:
-        extra = f" (+ {children:.0f} MB per worker process)" if children else ""
-        rows.append((f"peak RSS, {name}", f"{own:.0f} MB{extra}", "≤ 400 MB", verdict(own <= GOALS["rss_mb"])))
-    lines = [f"| measurement ({n:,} articles) | result | goal | |", "|---|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":
