@@ -119,6 +119,7 @@ def typing_queries(library) -> list[str]:
     ranked = [w for w, _ in words.most_common()]
     common, middling = ranked[0], ranked[len(ranked) // 3]
     tags = [t.name for t in library.tag_counts() if re.fullmatch(r"[a-z][a-z0-9-]{2,20}", t.name)]
+    tags += ["news"] * 2  # a small library (the smoke test's) may have fewer simple tags
     sources = Counter(a.source.split()[0].lower() for a in articles[:5000] if a.source)
     body_word = ""
     title_words = set(words)
@@ -128,7 +129,8 @@ def typing_queries(library) -> list[str]:
         if found:
             body_word = found[len(found) // 2]
             break
-    queries = [common, middling, f"{ranked[1]} {ranked[5]}", f"tag:{tags[0]}", f"{common} -tag:{tags[1]}"]
+    pair = f"{ranked[1 % len(ranked)]} {ranked[5 % len(ranked)]}"
+    queries = [common, middling, pair, f"tag:{tags[0]}", f"{common} -tag:{tags[1]}"]
     if sources:
         queries.append(f"source:{sources.most_common(1)[0][0]}")
     if body_word:
