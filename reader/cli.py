@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import __version__
+from reader.cli_output import print_articles_json, print_json
 
 if TYPE_CHECKING:
     from reader.library.engine import Engine
@@ -203,16 +204,6 @@ def open_state(root: Path) -> StateStore:
     return store
 
 
-def print_json(data: object) -> None:
-    """JSON on stdout: indented for a person at a terminal, compact (and 10× faster, through
-    the C encoder) when a script reads it."""
-    from reader.library.safe_json import dumps
-
-    indent = 1 if sys.stdout.isatty() else None
-    sys.stdout.write(dumps(data, indent=indent))
-    sys.stdout.write("\n")
-
-
 def _query_verbatim(argv: Sequence[str]) -> list[str]:
     """``--query -tag:x`` as ``--query=-tag:x``: argparse takes a value starting with ``-``
     for an option, and a query often starts with a negation."""
@@ -256,8 +247,7 @@ def cmd_list(argv: Sequence[str]) -> int:
     bookmarked = marks.bookmarked
     articles = [library.articles[i] for i in result.ids]
     if args.json:
-        data = [a.to_json(bookmarked=library.by_path[a.path] in bookmarked) for a in articles]
-        print_json(data)
+        print_articles_json(articles, [i in bookmarked for i in result.ids])
         return 0
     width = shutil.get_terminal_size((120, 24)).columns
     if not articles:

@@ -51,8 +51,14 @@ def _invisible_picture(match: re.Match[str]) -> str:
     return f"\u2039U+{ord(match.group()):04X}\u203a"
 
 
+_ANY_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff]")
+"""A plain class holding every character :data:`_INVISIBLE` can match: searched first, because
+the lookarounds make ``_INVISIBLE`` itself ~10× slower (1 s over a 15 MB text here)."""
+
+
 def _spell_invisible(text: str) -> str:
-    if _INVISIBLE.search(text) is None:
+    # isascii() is O(1) on CPython; an ASCII text cannot hold any of these characters.
+    if text.isascii() or _ANY_INVISIBLE.search(text) is None:
         return text
     return _INVISIBLE.sub(_invisible_picture, text)
 
