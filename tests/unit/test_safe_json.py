@@ -66,6 +66,17 @@ def test_clean_records_take_the_column_path_and_still_match() -> None:
     assert articles(records, marks) == dumps([a.to_json() for a in records])
 
 
+def test_one_instant_in_two_zones_keeps_each_offset() -> None:
+    from datetime import timedelta, timezone
+
+    utc_noon = utc(2024, 5, 1, 12)
+    paris = utc_noon.astimezone(timezone(timedelta(hours=2)))
+    records = [make_article(path="a.md", date=utc_noon), make_article(path="b.md", date=paris)]
+    out = articles(records, [False, False])
+    assert out == dumps([a.to_json() for a in records])
+    assert "+02:00" in out and "+00:00" in out
+
+
 def test_empty_library_is_an_empty_array() -> None:
     assert articles([], []) == "[]" == dumps([])
 
