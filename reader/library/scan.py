@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import stat as stat_module
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.library.model import ParseResult, Problem
 from reader.library.parse import MAX_PARSE_BYTES, parse_bytes
@@ -19,9 +21,12 @@ from reader.paths import library_root
 EXTENSIONS = (".md", ".markdown")
 
 
-@dataclass(slots=True, frozen=True)
-class FileEntry:
-    """A Markdown file found by the walk: where it is and the stat facts the cache keys on."""
+class FileEntry(NamedTuple):
+    """A Markdown file found by the walk: where it is and the stat facts the cache keys on.
+
+    A named tuple, not a frozen dataclass: 100,000 of them are made on every start, and a
+    frozen dataclass's ``__init__`` (one ``object.__setattr__`` per field) costs twice as much
+    (0.8 against 0.4 µs each here)."""
 
     path: str
     """POSIX path relative to the library root."""
@@ -62,22 +67,30 @@ def walk(root: Path, *, follow_external_links: bool = False) -> tuple[list[FileE
             continue
         for entry in items:
             name = entry.name
-            rel = f"{rel_dir}/{name}" if rel_dir else name
             try:
-                is_link = entry.is_symlink()
-                if is_link:
+                if entry.is_symlink():
+                    rel = f"{rel_dir}/{name}" if rel_dir else name
                     if not follow_external_links and outside_library(real_root, entry.path):
                         if name.lower().endswith(EXTENSIONS) or _is_dir(entry.path):
                             report.problems.append(Problem(rel, OUTSIDE))
                         continue
                     st = os.stat(entry.path)
+                    is_dir = stat_module.S_ISDIR(st.st_mode)
+                elif entry.is_dir(follow_symlinks=False):
+                    st = entry.stat(follow_symlinks=False)
+                    is_dir = True
+                elif name.startswith(".") or not name.lower().endswith(EXTENSIONS):
+                    continue  # not an article: no stat (the file type comes with the listing)
                 else:
                     st = entry.stat(follow_symlinks=False)
+                    is_dir = False
             except OSError as error:
+                rel = f"{rel_dir}/{name}" if rel_dir else name
                 reason = "broken or looping symbolic link" if _is_link(entry) else (error.strerror or str(error))
                 report.problems.append(Problem(rel, reason))
                 continue
-            if stat_module.S_ISDIR(st.st_mode):
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if is_dir:
                 if name.startswith("."):
                     report.skipped_dirs.append(rel)
                     continue
@@ -93,7 +106,7 @@ def walk(root: Path, *, follow_external_links: bool = False) -> tuple[list[FileE
                     files.append(FileEntry(rel, entry.path, st.st_size, st.st_mtime_ns))
                 else:
                     report.problems.append(Problem(rel, odd))
-    files.sort(key=lambda f: f.path)
+    files.sort(key=attrgetter("path"))
     return files, report
 
 
