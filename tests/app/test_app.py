@@ -547,6 +547,34 @@ async def test_timeline_shows_counts_for_the_filter(tmp_path: Path) -> None:
         assert sparkline(app.main.timeline_counts, 3)[:1] in "▁▂▃▄▅▆▇█ "
 
 
+async def test_tag_postings_are_never_built_on_the_ui_thread(tmp_path: Path, monkeypatch) -> None:
+    """At 100,000 clippings the postings take ~1 s: built on the UI thread for the first
+    article's related panel, they held the first frame of a warm start. (The sidebar of a
+    small library is built in line, so the test makes it as large as one that is not.)"""
+    import threading
+
+    from reader.ui.screens import filtering
+
+    monkeypatch.setattr(filtering, "SIDEBAR_IN_WORKER", 0)
+
+    threads: list[str] = []
+    build = Library._build_postings
+
+    def spy(self: Library) -> list[set[int]]:
+        threads.append(threading.current_thread().name)
+        return build(self)
+
+    monkeypatch.setattr(Library, "_build_postings", spy)
+    for _run in range(2):  # the first run indexes the library, the second is a warm start
+        app = make_app(tmp_path=tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            await app.wait_until_idle()
+            await pilot.pause()
+            assert app.main.related_ids, "the first article's related articles are listed"
+    assert threads and threading.main_thread().name not in threads
+
+
 async def test_related_articles_jump(tmp_path: Path) -> None:
     from reader.library.related import related
 
