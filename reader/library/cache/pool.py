@@ -115,10 +115,38 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     threads) can leave the child stuck on a lock another thread held."""
     import multiprocessing
 
+    _start_resource_tracker()
     context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_quiet_worker, initargs=(os.getpid(),)
     )
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a usable ``sys.stderr``.
+
+    The tracker passes ``sys.stderr.fileno()`` to the process it spawns; under Textual that is
+    the app's print capture, whose ``fileno()`` is -1, and the spawn failed with "bad value(s)
+    in fds_to_keep". So the app's first index never had its pool: 25,000 files took ~11 s in
+    one process where ``reader list`` took ~4 s in two. For the moment of the start,
+    ``sys.stderr`` is /dev/null (the tracker has nothing to say to the app's screen).
+    """
+    import sys
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        return
+    saved = sys.stderr
+    with open(os.devnull, "w") as devnull:
+        sys.stderr = devnull
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = saved
 
 
 PARENT_POLL_SECONDS = 0.5
