@@ -17,6 +17,7 @@ from reader.library.snapshot import Library
 from reader.library.timeline import timeline
 from reader.ui.article_list import ArticleList
 from reader.ui.screens.contract import ScreenPart
+from reader.ui.screens.from_worker import call_from_worker
 from reader.ui.widgets.filter_status import FilterStatus
 from reader.ui.widgets.inputs import FilterInput
 from reader.ui.widgets.tag_sidebar import TagTree
@@ -98,7 +99,7 @@ class Filtering(ScreenPart):
     def _tags_in_background(self, library: Library, ids: list[int], keep: list[str]) -> None:
         tree = self._build_tree(library, ids, keep)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._set_tag_tree, tree)
+            call_from_worker(self, self._set_tag_tree, tree)
 
     def _build_tree(self, library: Library, ids: list[int], keep: list[str]) -> SidebarNode:
         specials = special_nodes(

@@ -21,6 +21,7 @@ from reader.state.probe import FileProbe
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.screens.contract import ScreenPart
+from reader.ui.screens.from_worker import call_from_worker
 from reader.ui.screens.modals import problem_count, reload_failed_message
 from reader.ui.widgets.topbar import TopBar
 
@@ -61,26 +62,26 @@ class LibraryLoading(ScreenPart):
                 # 100,000 files) and the lazy indexes compete with it for the interpreter.
                 self._wait_for_paint()
                 big = len(library) > FULL_TEXT_NOTICE_FROM
-                self.app.call_from_thread(self.set_background, "indexing article text" if big else "")
+                call_from_worker(self, self.set_background, "indexing article text" if big else "")
 
         def progress(done: int, total: int) -> None:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self.set_background, f"indexing {done:,} of {total:,} files")
+                call_from_worker(self, self.set_background, f"indexing {done:,} of {total:,} files")
 
         def full_text_ready(library: Library, report: SyncReport) -> None:
-            self.app.call_from_thread(self._full_text_ready, library, report.error)
+            call_from_worker(self, self._full_text_ready, library, report.error)
 
         library = self.engine.open(
             publish, progress=progress, full_text_ready=full_text_ready, cancelled=lambda: worker.is_cancelled
         )
         if library is not None and self.live_reload and not self._watching and not worker.is_cancelled:
             self._watching = True
-            self.app.call_from_thread(self.watch_library)
+            call_from_worker(self, self.watch_library)
 
     def _wait_for_paint(self, timeout: float = 2.0) -> None:
         """From a worker: block until the UI has drawn what it was just given."""
         painted = threading.Event()
-        self.app.call_from_thread(self.call_after_refresh, painted.set)
+        call_from_worker(self, self.call_after_refresh, painted.set)
         painted.wait(timeout)
 
     def _full_text_ready(self, library: Library, error: str | None) -> None:
@@ -98,8 +99,8 @@ class LibraryLoading(ScreenPart):
             try:
                 library = self.engine.apply(current, changes)
             except Exception as error:  # a failed refresh must not end live reload
-                self.app.call_from_thread(
-                    self.notify, reload_failed_message(changes, error), severity="warning", markup=False
+                call_from_worker(
+                    self, self.notify, reload_failed_message(changes, error), severity="warning", markup=False
                 )
                 continue
             if library is not current:
@@ -144,7 +145,7 @@ class LibraryLoading(ScreenPart):
     def _publish(self, library: Library, *, streaming: bool = False) -> None:
         """From a worker thread: hand a new snapshot, with its marks, to the UI."""
         marks = self.engine.marks(library, self.store)
-        self.app.call_from_thread(self.set_library, library, marks, streaming=streaming)
+        call_from_worker(self, self.set_library, library, marks, streaming=streaming)
 
     def poll_state_file(self) -> None:
         """Pick up another window's bookmarks, read marks, highlights and saved searches.

@@ -21,6 +21,7 @@ from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.render import RenderedDoc
 from reader.ui.screens.contract import ScreenPart
+from reader.ui.screens.from_worker import call_from_worker
 from reader.ui.widgets.related import RelatedPanel
 
 RELATED_COUNT = 5
@@ -158,13 +159,13 @@ class CurrentArticle(ScreenPart):
     def _related_later(self, library: Library, article_id: int) -> None:
         ids = related(library, article_id, RELATED_COUNT)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_related, library, article_id, ids)
+            call_from_worker(self, self._show_related, library, article_id, ids)
 
     @work(thread=True, exclusive=True, group="backlinks")
     def _build_backlinks(self, library: Library, article_id: int, ids: list[int]) -> None:
         library.linked_from(article_id)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_related, library, article_id, ids)
+            call_from_worker(self, self._show_related, library, article_id, ids)
 
     @work(thread=True, exclusive=True, group="render")
     def _render_long(
@@ -172,7 +173,7 @@ class CurrentArticle(ScreenPart):
     ) -> None:
         body = self.query_one(ArticleView).render_body(article.body, width)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_long, article, article_id, body, scroll_y, highlight)
+            call_from_worker(self, self._show_long, article, article_id, body, scroll_y, highlight)
 
     def _show_long(
         self, article: Article, article_id: int, body: RenderedDoc, scroll_y: int, highlight: str | None
