@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.library import link_targets
+from reader.library import link_targets, simple_yaml
 from reader.library.link_targets import MAX_LINKS, WIKILINK_PREFIX, local_links
 
 
@@ -81,3 +82,83 @@ LINK_PIECES = ["[a](a.md)", "[[W|x]]", "](", "[[", "]", "`", "```", "~~~", "~", 
 def test_local_links_on_generated_bodies(parts: list[str]) -> None:
     body = "".join(parts)
     assert local_links(body) == _reference_local_links(body)
+
+
+def _same(got: object, want: object) -> bool:
+    """Equal, and of the same types all the way down (``True == 1`` and ``date == datetime`` are not enough)."""
+    if type(got) is not type(want):
+        return False
+    if isinstance(got, dict) and isinstance(want, dict):
+        return list(got) == list(want) and all(_same(got[key], want[key]) for key in got)
+    if isinstance(got, list) and isinstance(want, list):
+        return len(got) == len(want) and all(_same(a, b) for a, b in zip(got, want, strict=True))
+    return bool(got == want) and repr(got) == repr(want)
+
+
+def _check_yaml(raw: str) -> bool:
+    """The fast reader either declines or agrees with PyYAML's safe loader; True if it read it."""
+    got = simple_yaml.load(raw)
+    if got is simple_yaml.NOT_SIMPLE:
+        return False
+    want = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    assert _same(got, want), (raw, got, want)
+    return True
+
+
+YAML_BLOCKS = [
+    '\ntitle: "A title: with a colon"\ndate: 2021-03-04\ntags:\n  - one\n  - Two words\n',
+    "\ntitle: Plain title\ndate: 2019-06-01 05:28:56\ndraft: yes\nweight: 0x1F\nsexagesimal: 1:20\n",
+    "\nkeywords: [a, b, 'c d']\ncategories: []\naliases: [/old/]\nnothing:\nnull_word: ~\n",
+    "\nparams:\n  functions_and_methods:\n    returnType: bool\n    signatures: [PAGE.IsNode]\nafter: x\n",
+    "\ntags:\n- flush\n- left\ntitle: x\n",
+    "\n# a comment\ntitle: C# and F#\n  # indented comment\nlink: https://example.com/a:b\n",
+    "\nfloat: 1.5\nneg: -1\ninf: .inf\nstr: -x\nempty: ''\ndup: 1\ndup: 2\n",
+    "\ntitle: x\ndate: 2021-13-45\n",
+    "\ntitle: x # comment\n",
+    "\ntitle: 'it''s'\n",
+    '\ntitle: "a \\" b"\n',
+    "\ntitle: &anchor x\nother: *anchor\n",
+    "\ntitle: |\n  block\n",
+    "\ntitle: two\n  lines\n",
+    "\n  indented: document\n",
+    "\nyes: key\n",
+    "\ntitle:\tx\n",
+    "\ntitle: a\u2028b\n",
+    "\ntitle: x:\n",
+    "\ntags:\n  - a\n  b: 1\n",
+    "\na:\n    b: 1\n  c: 2\n",
+    "\ntitle: Ünïcödé ✓ 日本\n",
+]
+
+
+def test_simple_front_matter_reads_as_pyyaml_reads_it() -> None:
+    read = [_check_yaml(raw) for raw in YAML_BLOCKS]
+    assert all(read[:7])  # the common shapes take the fast path
+
+
+YAML_KEYS = ["title", "date", "tags", "yes", "Null", "a-b", "_x", "9"]
+YAML_VALUES = ["word", "two words", "yes", "No", "2021-03-04", "2021-03-04T05:06:07Z", "2021-13-45", "0x1F",
+               "1:20", "1_000", "~", "null", "'q'", "''", '"d"', "[a, b]", "[]", "[a, [b]]", "a: b", "a #c", "C#",
+               "-1", "- x", "&a", "*a", "!t", "|", "x:", "'a'b", "[a,]", "{a: 1}", "%x", "@x", ".5", "1e3", "=",
+               "<<"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 0, 0, 2, 4]),
+            st.sampled_from(["key", "key", "item", "comment", "blank"]),
+            st.sampled_from(YAML_KEYS),
+            st.sampled_from([*YAML_VALUES, ""]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_simple_front_matter_on_generated_blocks(lines: list[tuple[int, str, str, str]]) -> None:
+    out = []
+    for indent, kind, key, value in lines:
+        text = {"key": f"{key}: {value}", "item": f"- {value}", "comment": "# c", "blank": ""}[kind]
+        out.append(" " * indent + text)
+    _check_yaml("\n" + "\n".join(out) + "\n")
