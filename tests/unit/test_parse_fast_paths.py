@@ -8,12 +8,13 @@ compare on hand-picked cases and on generated text made of the characters that m
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.library import link_targets, simple_yaml
+from reader.library import inert, link_targets, links, simple_yaml
 from reader.library.link_targets import MAX_LINKS, WIKILINK_PREFIX, local_links
 
 
@@ -162,3 +163,51 @@ def test_simple_front_matter_on_generated_blocks(lines: list[tuple[int, str, str
         text = {"key": f"{key}: {value}", "item": f"- {value}", "comment": "# c", "blank": ""}[kind]
         out.append(" " * indent + text)
     _check_yaml("\n" + "\n".join(out) + "\n")
+
+
+def _reference_refusal(url: str) -> str | None:
+    """:func:`links.refusal` without its fast path: ``urlsplit`` decides."""
+    if links._CONTROL.search(url):
+        return "it holds a control or invisible character"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return "it is not a valid address"
+    scheme = parts.scheme.lower()
+    if scheme not in links.SCHEMES:
+        return f"only http and https links are opened, not '{scheme[:20]}:'" if scheme else "it has no http(s) scheme"
+    if "@" in parts.netloc:
+        return "it holds user info before an '@' (the real host is after it)"
+    if not parts.hostname:
+        return "it has no host"
+    return None
+
+
+URL_PIECES = ["http", "https", "HTTPS", "ftp", ":", "//", "/", "host", "a.b-c", "@", ":80", ":99999", "[", "]",
+              "?q=1", "#f", "\\", " ", "\n", "é", "\u202e", "%41", ".", "-"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=8))
+def test_link_refusal_matches_urlsplit(parts: list[str]) -> None:
+    url = "".join(parts)
+    assert links.refusal(url) == _reference_refusal(url)
+    for prefix in ("http://", "https://"):
+        assert links.refusal(prefix + url) == _reference_refusal(prefix + url)
+
+
+def _reference_make_inert(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    return inert._INVISIBLE.sub(inert._invisible_picture, text).translate(inert._TABLE)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("a é\t\n\r\x1b\x7f\x9b\u200b\u200d\u202e\u2028\ufeff\U0001f469\ud800"), max_size=12
+    )
+)
+def test_make_inert_fast_path_changes_nothing(text: str) -> None:
+    assert inert.make_inert(text) == _reference_make_inert(text)

@@ -64,6 +64,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
     ("clipping._INFO_LINE", clipping._INFO_LINE, _match),
     ("links._MD_LINK", links._MD_LINK, _search),
     ("links._URL", links._URL, _search),
+    ("links._PLAIN_WEB", links._PLAIN_WEB, _match),
     ("clipping._HEADING", clipping._HEADING, _match),
     ("front_matter._FENCE_OPEN", front_matter._FENCE_OPEN, _match),
     ("front_matter._FENCE_CLOSE---", front_matter._FENCE_CLOSE["---"], _search),
