@@ -195,17 +195,43 @@ def local_links(body: str) -> tuple[str, ...]:
             continue
         if "`" in line:
             line = _CODE_SPAN.sub(lambda match: " " * len(match.group()), line)
-        for match in _BODY_WIKILINK.finditer(line):
-            target = match.group(1).strip()
-            if target and not target.startswith("#"):
-                found[WIKILINK_PREFIX + target] = None
-        for match in _BODY_MD_LINK.finditer(line):
-            href = match.group(1)
+        wiki = line.find("[[")
+        if wiki != -1:  # the pattern may start with "!": begin the scan one before
+            for match in _BODY_WIKILINK.finditer(line, max(wiki - 1, 0)):
+                target = match.group(1).strip()
+                if target and not target.startswith("#"):
+                    found[WIKILINK_PREFIX + target] = None
+        for href in _markdown_hrefs(line):
             if not href.startswith("#") and _SCHEME.match(href) is None:
                 found[href] = None
         if len(found) >= MAX_LINKS:
             break
     return tuple(found)[:MAX_LINKS]
+
+
+def _markdown_hrefs(line: str) -> list[str]:
+    """``[m.group(1) for m in _BODY_MD_LINK.finditer(line)]``, tried only where a match can start.
+
+    A match's ``]`` is followed by ``(``, and its text holds no bracket, so it can only start at
+    the last ``[`` before a ``](`` with no ``]`` between: each ``](`` names one place to try,
+    in order, and a match's end is where the next may start (as ``finditer`` goes on). The
+    regex engine, trying every position of a line, cost ~2.5 µs per 300-character line of
+    the clippings corpus; this ~0.5 µs per link.
+    """
+    out: list[str] = []
+    done = 0
+    close = line.find("](")
+    while close != -1:
+        start = line.rfind("[", done, close)
+        if start != -1 and line.find("]", start + 1, close) == -1:
+            match = _BODY_MD_LINK.match(line, start)
+            if match is not None:
+                out.append(match.group(1))
+                done = match.end()
+                close = line.find("](", done)
+                continue
+        close = line.find("](", close + 1)
+    return out
 
 
 def _lines_of_interest(body: str) -> list[str]:

@@ -75,10 +75,11 @@ def test_a_link_after_a_long_indented_code_block_is_found() -> None:
     assert local_links(body) == ("out.md",)
 
 
-LINK_PIECES = ["[a](a.md)", "[[W|x]]", "](", "[[", "]", "`", "```", "~~~", "~", " ", "\t", "\n", "\u3000", "x", "`c`"]
+LINK_PIECES = ["[a](a.md)", "[[W|x]]", "](", "[[", "]]", "]", "[", "(", ")", "!", "<", ">", '"t"', "https:", "#h",
+               "`", "```", "~~~", "~", " ", "\t", "\n", "\u3000", "x", "`c`"]  # fmt: skip
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(LINK_PIECES), max_size=60))
 def test_local_links_on_generated_bodies(parts: list[str]) -> None:
     body = "".join(parts)
