@@ -174,8 +174,8 @@ def _tag_block(lines: list[str]) -> list[str]:
         stripped = line.strip()
         if not stripped:
             continue
-        heading = _HEADING.match(stripped)
-        if heading and not stripped.startswith("[["):
+        heading = _HEADING.match(stripped) if stripped[0] == "#" else None
+        if heading:
             facet = section_facet(_heading_text(heading))
             continue
         links = _TAG_LINK.findall(stripped)
