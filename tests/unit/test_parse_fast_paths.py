@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.library import inert, link_targets, links, simple_yaml
+from reader.library import inert, layouts, link_targets, links, simple_yaml
 from reader.library.link_targets import MAX_LINKS, WIKILINK_PREFIX, local_links
 
 
@@ -212,3 +212,16 @@ def _reference_make_inert(text: str) -> str:
 )
 def test_make_inert_fast_path_changes_nothing(text: str) -> None:
     assert inert.make_inert(text) == _reference_make_inert(text)
+
+
+TAG_PIECES = ["#tag", "#", "##", "#2024", " ", "\n", "\t", "x", "é", "`", "[[a#b]]", "https://x/#a", "%%", "/", "-",
+              "    ", "<!--", "-->", "```", "(", ")", "[", "]"]  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(TAG_PIECES), max_size=40))
+def test_inline_tags_are_found_as_by_finditer(parts: list[str]) -> None:
+    body = "".join(parts)
+    assert [m.span() for m in layouts._inline_tag_matches(body)] == [
+        m.span() for m in layouts._INLINE_TAG.finditer(body)
+    ]
