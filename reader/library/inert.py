@@ -69,6 +69,11 @@ def make_inert(text: str) -> str:
     Tabs and newlines are kept; CRLF becomes LF. Applied to every metadata field as it is
     parsed, to every notice, to everything the CLI prints and to every article body rendered.
     """
+    # Every character either rule changes is a control, format or surrogate character, which
+    # isprintable refuses (so do tab, CR and LF): most titles and tags are done in one C call,
+    # ~0.1 µs instead of ~1 µs (a cold index makes ~12 calls a file).
+    if text.isprintable():
+        return text
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     text = _spell_invisible(text)

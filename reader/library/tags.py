@@ -11,6 +11,7 @@ Tags that differ only by case are one tag: :func:`tag_key` is what counts and fi
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -131,12 +132,14 @@ def dedupe(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=1024)
 def section_facet(heading: str) -> str | None:
     """The facet a tag-block heading stands for, or ``None`` for a plain tag list.
 
     ``#### CVE's`` → ``cve``, ``#### ipv4-adresses`` → ``ipv4``, ``#### Tags:`` → ``None``;
     an unknown heading like ``#### Location:`` → ``location`` (its ``[[a.b=c]]`` tags keep
-    their own facet; only bare values take the heading's).
+    their own facet; only bare values take the heading's). Memoised: a library repeats the
+    same few headings in every tag block.
     """
     name = heading.strip().strip("#").strip().rstrip(":").strip().lower()
     if name in _FLAT_SECTIONS:

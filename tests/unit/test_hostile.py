@@ -244,8 +244,15 @@ def test_front_matter_goes_only_to_a_safe_yaml_loader(monkeypatch: pytest.Monkey
     monkeypatch.setattr(yaml, "load", spy)
     monkeypatch.setattr(yaml, "full_load", None)
     monkeypatch.setattr(yaml, "unsafe_load", None)
-    result = parse_text("---\ntitle: Safe\ntags: [a]\n---\nBody", "safe.md")
+    # An anchor is beyond the plain key: value lines read without the YAML parser.
+    result = parse_text("---\ntitle: &name Safe\ntags: [a]\n---\nBody", "safe.md")
     assert result.article is not None and result.article.title == "Safe"
     assert loaders, "front matter was not parsed through yaml.load"
     for loader in loaders:
         assert issubclass(loader, SafeConstructor) and not issubclass(loader, FullConstructor), loader
+    # The plain lines are typed and built by the safe constructor too.
+    from reader.library import simple_yaml
+
+    assert simple_yaml.load("\ntitle: Safe\ndate: 2021-03-04\n") is not simple_yaml.NOT_SIMPLE
+    built = simple_yaml._constructor()
+    assert isinstance(built, SafeConstructor) and not isinstance(built, FullConstructor)

@@ -15,7 +15,19 @@ from functools import partial
 
 import pytest
 
-from reader.library import clipping, dates, front_matter, inert, layouts, links, parse, query, tags, tokens
+from reader.library import (
+    clipping,
+    dates,
+    front_matter,
+    inert,
+    layouts,
+    links,
+    parse,
+    query,
+    simple_yaml,
+    tags,
+    tokens,
+)
 from reader.ui.render import nesting, renderer, wrap
 from reader.ui.render import parse as render_parse
 
@@ -52,6 +64,7 @@ PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
     ("clipping._INFO_LINE", clipping._INFO_LINE, _match),
     ("links._MD_LINK", links._MD_LINK, _search),
     ("links._URL", links._URL, _search),
+    ("links._PLAIN_WEB", links._PLAIN_WEB, _match),
     ("clipping._HEADING", clipping._HEADING, _match),
     ("front_matter._FENCE_OPEN", front_matter._FENCE_OPEN, _match),
     ("front_matter._FENCE_CLOSE---", front_matter._FENCE_CLOSE["---"], _search),
@@ -73,6 +86,8 @@ PATTERNS: list[tuple[str, re.Pattern[str], Use]] = [
     ("tags._FACET", tags._FACET, _match),
     ("wrap.WORD_RE", wrap.WORD_RE, _scan),
     ("nesting._PREFIX", nesting._PREFIX, _match),
+    ("simple_yaml._LINE", simple_yaml._LINE, _match),
+    ("simple_yaml._UNSAFE", simple_yaml._UNSAFE, _search),
 ]
 
 
@@ -137,6 +152,8 @@ def _hostile_files(size: int) -> dict[str, str]:
         "title of hashes": "# " + "#" * size + "\n",
         "front matter url of brackets": "---\ntitle: x\nurl: '" + "[" * size + "'\n---\nb\n",
         "front matter field of spaces": "---\ntitle: x" + " " * size + "y\n---\nb\n",
+        "front matter list of items": "---\ntags:\n" + "  - a\n" * (size // 6) + "---\nb\n",
+        "front matter of keys": "---\n" + "".join(f"k{n}: [a, 'b']\n" for n in range(size // 12)) + "---\nb\n",
         "information line of spaces": "# T\n\n## Information:\n+ Link: [a](" + " " * size + "x\n\n## Article:\nb\n",
         "deep quote": ">" * size + " x\n",
         "deep list": "- " * (size // 2) + "x\n",
