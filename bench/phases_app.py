@@ -228,6 +228,8 @@ def phase_typing(root: Path, spawned_at: float) -> dict[str, object]:
                 per_query[query] = times
                 field.value = ""  # back to the whole library for the next query
                 await _until_filled(app, pilot, 0)
+                while app.main.filter_settling:  # the sidebar and article pane follow a pause in typing
+                    await pilot.pause(0.05)
                 await _settle(app, pilot, timeout=30)
         every = [t for times in per_query.values() for t in times]
         return {
