@@ -5,8 +5,9 @@ While the user types, only the list and its count follow each key; the rest foll
 typing pauses (:data:`SETTLE_SECONDS`). Measured with ``bench/phases_app.py``'s typing phase at
 25,000 articles (160×50), a key that also rebuilt the tag tree, the timeline, the article pane
 and the related panel repainted nearly the whole screen four to six times (~50 ms a frame, much
-of it the three scrollbars, ~8 ms each, and the article pane's rows): 290–390 ms a key for a
-query that takes 20 ms. The list, the status line and the filter bar are a third of the screen.
+of it the three scrollbars and the article pane's rows): p50 ~210 ms a key for queries that take
+~6 ms; now ~32 ms. At 100,000 articles p50 ~365 → ~46 ms, p90 ~880 → ~170 ms, which is about
+what ``Library.search`` itself takes for those keys (p90 157 ms).
 """
 
 from __future__ import annotations
@@ -35,12 +36,14 @@ if TYPE_CHECKING:
 
 SIDEBAR_IN_WORKER = 20_000
 """From this many articles the sidebar tree is built in a worker thread."""
-SETTLE_SECONDS = 0.3
+SETTLE_SECONDS = 0.5
 """Typing: the sidebar counts, the timeline and the article pane follow this long after the last key.
 
-Longer than the gap between two keys of a steady typist (~0.1–0.25 s), so a word costs one
-update of the rest of the screen, not one a key; short enough to feel like the same moment
-once the hands stop. Leaving the bar (enter, escape, down) brings them up to date at once."""
+Longer than the gap between two keys of most typists (0.2–0.35 s at 35–60 words a minute), so
+a word costs one update of the rest of the screen, not one a key. Measured at 100,000 articles
+with a key every 0.35 s: p90 160 ms a key with 0.5 s, 182 ms (p95 313 ms) with 0.3 s, where the
+tag tree (~0.2 s in a worker), the timeline and the article landed between keys. Leaving the
+bar (enter, escape, down) brings everything up to date at once."""
 
 class Filtering(ScreenPart):
     """Runs the filter and keeps the list, status line, timeline and sidebar in step with it."""
