@@ -169,7 +169,7 @@ class ArticleList(CursorView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
-        base = self.rich_style
+        base = self.base_style
         row = int(self.scroll_y) + y
         if not self.ids:
             if y == 1:

@@ -13,12 +13,12 @@ from textual import events
 from textual.binding import BindingType
 from textual.geometry import Size
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 
 from reader.ui.movement import movement_bindings
+from reader.ui.steady_scroll import SteadyScrollView
 
 
-class CursorView(ScrollView, can_focus=True):
+class CursorView(SteadyScrollView, can_focus=True):
     """A virtualised list of rows with a cursor row."""
 
     BINDINGS: ClassVar[list[BindingType]] = movement_bindings(

@@ -15,7 +15,6 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.library.link_targets import slug
@@ -23,12 +22,13 @@ from reader.ui.article_find import Ranges, apply_ranges
 from reader.ui.render import MarkdownStyles, RenderedDoc
 from reader.ui.render.highlight import DEFAULT_THEME
 from reader.ui.render.styles import COMPONENT_CLASSES, component_css, load_styles
+from reader.ui.steady_scroll import SteadyScrollView
 
 READING_WIDTH = 100
 """Default widest line of article text: longer lines are tiring to read; the column is centred."""
 
 
-class DocumentView(ScrollView, can_focus=True):
+class DocumentView(SteadyScrollView, can_focus=True):
     """A scrollable, themed document of pre-rendered rows (the article pane's machinery)."""
 
     ALLOW_SELECT = False  # rows are pre-rendered strips without selection offsets
@@ -216,7 +216,7 @@ class DocumentView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """Slice one cached row: highlights and the widget's base style, cropped to the width."""
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         doc = self._doc
         if doc is None:
             return Strip.blank(width, base)

@@ -42,3 +42,17 @@ async def test_no_error_keeps_the_status_to_one_line(tmp_path: Path) -> None:
         await pilot.press("slash", *"ransomware")
         await pilot.pause()
         assert app.query_one("#status", Static).size.height == 1
+
+
+async def test_the_status_goes_back_to_one_line_once_the_error_is_typed_away(tmp_path: Path) -> None:
+    """The count alone does not re-lay out the screen; a message coming or going does."""
+    app = ReaderApp(SAMPLE, data_dir=tmp_path / "state", read_after=3600, live_reload=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_idle()
+        await pilot.press("slash", *'"ab')
+        await pilot.pause()
+        assert app.query_one("#status", Static).size.height > 1
+        await pilot.press('"')
+        await pilot.pause()
+        assert app.query_one("#status", Static).size.height == 1
+        assert _status_lines(app)[0].startswith(f"{len(app.main.result_ids)} of 36 articles")

@@ -38,12 +38,19 @@ class CurrentArticle(ScreenPart):
     _list_shown: int | None
     """The list article the preview last followed (current_article() compares the cursor)."""
 
+    _shown_highlight: str | None = None
+    """The words the article pane last highlighted (the filter's, when it was shown)."""
+
     @on(ArticleList.Highlighted)
     def _article_highlighted(self, event: ArticleList.Highlighted) -> None:
         if self._shown_early is not None and event.article_id == self._shown_early:
             self._shown_early = None  # current_article() already showed it
             return
         self._shown_early = None
+        if not event.chosen and (self.filter_settling or event.article_id != self.query_one(ArticleList).current_id):
+            # A key in the filter bar moved the cursor (the pane follows once typing pauses), or
+            # a later result moved it on before this message arrived (keys typed in a burst).
+            return
         self._list_shown = event.article_id
         self.show_article(event.article_id, chosen=event.chosen)
 
@@ -63,6 +70,20 @@ class CurrentArticle(ScreenPart):
         if self.current is None or self.current_id is None:
             return None
         return self.current, self.current_id
+
+    def follow_list(self) -> None:
+        """Show the article under the list cursor, unless the pane already shows it with the
+        filter's words highlighted (a burst of keys that kept it re-renders nothing)."""
+        listed = self.query_one(ArticleList).current_id
+        if listed is None:
+            return
+        if listed == self.current_id == self._list_shown and self._shown_highlight == self._highlight_words():
+            return
+        self._list_shown = listed
+        self.show_article(listed, chosen=False)
+
+    def _highlight_words(self) -> str | None:
+        return " ".join(parse_query(self.filter_text).words) or None
 
     def current_path(self) -> str | None:
         return self.current.path if self.current is not None else None
@@ -104,7 +125,7 @@ class CurrentArticle(ScreenPart):
         stub = library.articles[article_id]
         article, problems = library.read(stub)
         self.current, self.current_id = article, article_id
-        highlight = " ".join(parse_query(self.filter_text).words) or None
+        highlight = self._shown_highlight = self._highlight_words()
         scroll_y = self.store.scroll_of(article)
         view.set_passages(self.store.highlights_of(article), redraw=False)
         if len(article.body) > LARGE_BODY and view.wrap_width > 0:

@@ -211,7 +211,7 @@ class TagTree(CursorView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
-        base = self.rich_style
+        base = self.base_style
         index = int(self.scroll_y) + y
         if index >= len(self.rows):
             if not self.rows and y == 1:
