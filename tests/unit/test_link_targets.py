@@ -58,3 +58,19 @@ def test_a_wikilink_prefers_the_same_folder() -> None:
 
 def test_heading_slugs_match_markdown_anchors() -> None:
     assert slug("Why it works!") == "why-it-works" == slug("why-it-works")
+
+
+def test_a_library_without_local_links_answers_backlinks_without_a_link_index() -> None:
+    """The link index costs ~46 MB at 100,000 articles: a library none of whose articles links
+    to another (a folder of news clippings) must not pay it to learn that nobody links."""
+    from pathlib import Path
+
+    from reader.library.snapshot import Library
+    from tests.factories import make_article
+
+    library = Library(Path("/lib"), [make_article(path=f"a{i}.md") for i in range(3)])
+    assert library.linked_from(0) == [] and library.backlinks_ready
+    assert library.memo.link_index is None
+
+    linked = Library(Path("/lib"), [make_article(path="a.md"), make_article(path="b.md", links=("a.md",))])
+    assert [linked.articles[i].path for i in linked.linked_from(0)] == ["b.md"]
