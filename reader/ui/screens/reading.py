@@ -155,9 +155,7 @@ class CurrentArticle(ScreenPart):
             self._related_later(library, article_id)
 
     def _show_related(self, library: Library, article_id: int, ids: list[int]) -> None:
-        panels = self.query(RelatedPanel)
-        # The backlinks worker can call back while the app closes, its widgets already gone.
-        if library is not self.library or article_id != self.current_id or not panels:
+        if library is not self.library or article_id != self.current_id:
             return
         # Backlinks come from the links the index keeps. The map is built once per library, in a
         # worker: a 100,000-note vault with two links a note takes ~3 s, too long for a key press.
@@ -169,7 +167,7 @@ class CurrentArticle(ScreenPart):
             linked = [other for other in library.linked_from(article_id) if other not in ids][: LISTED_COUNT - len(ids)]
         self.related_ids = [*ids, *linked]
         articles = library.articles
-        panels.first().show([articles[i] for i in ids], [articles[i] for i in linked])
+        self.query_one(RelatedPanel).show([articles[i] for i in ids], [articles[i] for i in linked])
 
     def action_related(self, n: int) -> None:
         self.current_article()
