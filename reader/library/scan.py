@@ -67,9 +67,9 @@ def walk(root: Path, *, follow_external_links: bool = False) -> tuple[list[FileE
             continue
         for entry in items:
             name = entry.name
+            rel = f"{rel_dir}/{name}" if rel_dir else name
             try:
                 if entry.is_symlink():
-                    rel = f"{rel_dir}/{name}" if rel_dir else name
                     if not follow_external_links and outside_library(real_root, entry.path):
                         if name.lower().endswith(EXTENSIONS) or _is_dir(entry.path):
                             report.problems.append(Problem(rel, OUTSIDE))
@@ -85,11 +85,9 @@ def walk(root: Path, *, follow_external_links: bool = False) -> tuple[list[FileE
                     st = entry.stat(follow_symlinks=False)
                     is_dir = False
             except OSError as error:
-                rel = f"{rel_dir}/{name}" if rel_dir else name
                 reason = "broken or looping symbolic link" if _is_link(entry) else (error.strerror or str(error))
                 report.problems.append(Problem(rel, reason))
                 continue
-            rel = f"{rel_dir}/{name}" if rel_dir else name
             if is_dir:
                 if name.startswith("."):
                     report.skipped_dirs.append(rel)
