@@ -50,6 +50,11 @@ def refusal(url: str) -> str | None:
         return "it holds a control or invisible character"
     if _PLAIN_WEB.match(url) is not None:
         return None
+    return _parsed_refusal(url)
+
+
+def _parsed_refusal(url: str) -> str | None:
+    """:func:`refusal` decided by ``urlsplit`` (its fast path, :data:`_PLAIN_WEB`, must agree)."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a port that is not a number

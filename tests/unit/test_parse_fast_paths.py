@@ -8,7 +8,6 @@ compare on hand-picked cases and on generated text made of the characters that m
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import yaml
 from hypothesis import given, settings
@@ -170,19 +169,7 @@ def _reference_refusal(url: str) -> str | None:
     """:func:`links.refusal` without its fast path: ``urlsplit`` decides."""
     if links._CONTROL.search(url):
         return "it holds a control or invisible character"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError:
-        return "it is not a valid address"
-    scheme = parts.scheme.lower()
-    if scheme not in links.SCHEMES:
-        return f"only http and https links are opened, not '{scheme[:20]}:'" if scheme else "it has no http(s) scheme"
-    if "@" in parts.netloc:
-        return "it holds user info before an '@' (the real host is after it)"
-    if not parts.hostname:
-        return "it has no host"
-    return None
+    return links._parsed_refusal(url)
 
 
 URL_PIECES = ["http", "https", "HTTPS", "ftp", ":", "//", "/", "host", "a.b-c", "@", ":80", ":99999", "[", "]",
