@@ -68,11 +68,6 @@ def _contents(values: list[str]) -> list[str]:
     return parts
 
 
-def strings(values: list[str]) -> list[str]:
-    """:func:`string` of each value (:func:`_contents`, quoted)."""
-    return [f'"{part}"' for part in _contents(values)]
-
-
 def articles(records: Sequence[Article], bookmarked: Sequence[bool]) -> str:
     """``dumps([a.to_json(bookmarked=b) for a, b in …])``, byte for byte, without the dicts.
 
