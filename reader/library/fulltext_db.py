@@ -27,8 +27,15 @@ from reader import paths
 from reader.library.private import private_file
 from reader.library.sqlite import delete_database, is_busy, transaction
 
-SCHEMA_VERSION = 2
-"""Stored in ``PRAGMA user_version``; another value means the file is rebuilt (2: aliases in the title column)."""
+SCHEMA_VERSION = 3
+"""Stored in ``PRAGMA user_version``; another value means the file is rebuilt (2: aliases in the title
+column; 3: the two-character prefix index)."""
+PREFIX_INDEX = "2"
+"""FTS5 keeps a doclist for every two-character token prefix. Search-as-you-type sends a two-letter
+word on nearly every query, and without it FTS5 merges the doclists of every token that starts
+so: at 100,000 articles ``in*`` took 740 ms and ``ra*`` 250 ms, with it 94 and 80 ms (end to end in
+``Library.search``). The price, measured on 25,000 articles: the file 89 → 134 MB and a full build
+4.9 → 7.8 s. Longer prefixes gain less (``ran*`` 10 ms either way at 25,000) and would cost as much again."""
 COLUMNS = ("title", "subtitle", "source", "author", "tags", "body")
 TOKENIZER = "unicode61 remove_diacritics 2"
 """FTS5's tokenizer; :mod:`reader.library.tokens` splits and folds words the same way."""
@@ -204,7 +211,10 @@ class FullTextDatabase:
                 "CREATE TABLE files (id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL UNIQUE,"
                 " size INTEGER NOT NULL, mtime REAL NOT NULL)"
             )
-            conn.execute(f"CREATE VIRTUAL TABLE fts USING fts5({columns}, content='', tokenize='{TOKENIZER}')")
+            conn.execute(
+                f"CREATE VIRTUAL TABLE fts USING fts5({columns}, content='', tokenize='{TOKENIZER}',"
+                f" prefix='{PREFIX_INDEX}')"
+            )
             conn.executemany(
                 "INSERT INTO meta VALUES (?, ?)", [("root", self.root), ("tokenizer", TOKENIZER), ("dead", "0")]
             )
