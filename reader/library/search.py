@@ -110,8 +110,10 @@ def _by_relevance(library: Library, matched: set[int], root: Node, context: Cont
     scores: Iterator[float] = map(tables[0].get, ids, zeros)
     for table in tables[1:]:
         scores = map(add, scores, map(table.get, ids, zeros))
-    ids.sort(key=dict(zip(ids, scores, strict=True)).__getitem__, reverse=True)
-    return ids
+    # Sorting positions by a list of totals, not ids by a dict of them: no dict of every hit
+    # (~14 ms for 80,000); the sort is stable either way.
+    totals = list(scores)
+    return list(map(ids.__getitem__, sorted(range(len(ids)), key=totals.__getitem__, reverse=True)))
 
 
 def _rank(library: Library, sort: str) -> list[int]:
