@@ -65,6 +65,18 @@ class CacheWriter:
             self.close()
             return None
 
+    def stamps_in_order(self) -> sqlite3.Cursor | None:
+        """The ``(path, size, mtime_ns)`` rows one at a time, in path order (the primary key's:
+        no sort); ``None`` without a cache. For comparing with a walk as it goes, where
+        :meth:`stamps` holds 100,000 entries (30 MB measured). The caller closes the cursor."""
+        if self.conn is None:
+            return None
+        try:
+            return self.conn.execute(f"{SELECT_STAMPS} ORDER BY path")
+        except sqlite3.Error:
+            self.close()
+            return None
+
     def load(self, paths: Sequence[str]) -> tuple[list[Article], list[Problem]] | None:
         """The stored articles and problems of ``paths`` (files unchanged on disk).
 
