@@ -21,6 +21,9 @@ satisfies as it is, and goes to the query as :class:`Marks` — plain id sets.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -88,11 +91,46 @@ def apply_changes(root: Path | str, library: Library | None, changes: Changes) -
     return cache.update_paths(root, library, changes.changed, changes.deleted)
 
 
+_M_MMAP_THRESHOLD = -3
+"""``mallopt``'s parameter number for the mmap threshold (glibc's ``malloc.h``)."""
+MMAP_THRESHOLD = 128 * 1024
+"""Blocks from this size up get their own mapping, returned to the system when freed."""
+_malloc_tuned = False
+
+
+def return_large_blocks() -> None:
+    """Make glibc's ``malloc`` give every block of :data:`MMAP_THRESHOLD` or more back to the
+    system when it is freed, for the rest of the process (elsewhere: nothing).
+
+    glibc starts there too, but raises the threshold to the size of each mapped block freed
+    (up to 32 MB): once a warm start has dropped its snapshot blobs (~9 MB each), blocks up
+    to that size come from the heaps instead, each worker thread's own, and what one thread
+    frees the next one cannot reuse. Measured in the app at 100,000 articles: 298-299 MB
+    resident once settled (and at the peak) against 269-270 MB with the threshold fixed,
+    with no difference in the start's or the background work's time.
+    """
+    global _malloc_tuned
+    if _malloc_tuned or not _glibc():
+        return
+    _malloc_tuned = True
+    with contextlib.suppress(OSError, AttributeError):  # no symbol table to ask, or no mallopt in it
+        ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+
+
+def _glibc() -> bool:
+    try:
+        return (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc")
+    except (AttributeError, ValueError, OSError):  # not a glibc system
+        return False
+
+
 class Engine:
     """One library folder's pipeline. ``use_cache=False`` neither reads nor writes the index
-    cache, and keeps the full-text index in memory (``--no-cache``, tests)."""
+    cache, and keeps the full-text index in memory (``--no-cache``, tests). Making one tunes
+    ``malloc`` for loading a large library (:func:`return_large_blocks`)."""
 
     def __init__(self, root: Path | str, *, use_cache: bool = True) -> None:
+        return_large_blocks()
         self.root = paths.library_root(root)
         self.use_cache = use_cache
         self.full_text: FullTextIndex | None = None
