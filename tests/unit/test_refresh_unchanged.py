@@ -183,3 +183,42 @@ def test_the_walk_comes_in_path_order(tmp_path: Path) -> None:
     found = [entry.path for entry in iter_walk(tmp_path, ScanReport([], []))]
     assert found == sorted(names)
     assert [entry.path for entry in walk(tmp_path)[0]] == found
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+@pytest.mark.parametrize("change", ["edit", "delete", "add", "problem"])
+def test_a_change_is_found_with_one_walk(
+    lib_root: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str], where: str, change: str
+) -> None:
+    library = warm(lib_root)
+    files = [entry.path for entry in walk(lib_root)[0]]
+    target = lib_root / files[{"first": 0, "middle": len(files) // 2, "last": -1}[where]]
+    if change == "edit":
+        target.write_text("# Edited\n", encoding="utf-8")
+        st = target.stat()
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 3_000_000_000))
+    elif change == "delete":
+        target.unlink()
+    elif change == "add":
+        target.with_name(f"{target.stem}-new.md").write_text("# New\n", encoding="utf-8")
+    else:  # binary now: a skipped file, a problem instead of an article
+        target.write_bytes(b"\x00\x01\x02" * 300)
+        st = target.stat()
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 3_000_000_000))
+
+    walks: list[Path] = []
+
+    def counted(root: Path) -> tuple[list[scan.FileEntry], ScanReport]:
+        walks.append(root)
+        return walk(root)
+
+    monkeypatch.setattr(importlib.import_module("reader.library.cache.refresh"), "walk", counted)
+    parsed.clear()
+    updated = cache.refresh(lib_root, library)
+    assert walks == []  # the files the comparison matched came from the cache, the rest from its walk
+    assert updated is not library
+    assert len(parsed) <= 1
+    assert plain(updated) == fresh(lib_root)
+    reloaded = cache.load_cached(lib_root)
+    assert reloaded is not None and plain(reloaded) == fresh(lib_root)
+    assert cache.refresh(lib_root, reloaded) is reloaded

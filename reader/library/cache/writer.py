@@ -9,6 +9,7 @@ so the two never disagree.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from reader.library.cache import codec
 from reader.library.cache.lock import WriteLock
 from reader.library.cache.schema import INSERT, SELECT_ROWS, SELECT_STAMPS, CacheLocked, CacheUnusable, open_database
 from reader.library.model import Article, Problem
-from reader.library.scan import ScanReport
+from reader.library.scan import FileEntry, ScanReport
 from reader.library.snapshot import Library
 from reader.library.sqlite import transaction
 
@@ -76,6 +77,24 @@ class CacheWriter:
         except sqlite3.Error:
             self.close()
             return None
+
+    def first_entries(self, count: int) -> list[FileEntry] | None:
+        """The first ``count`` stored files in path order, as the walk gives them (``None``:
+        no cache). After a walk matched that many files with these very rows, the full
+        refresh gets them from here instead of walking the folder a second time."""
+        if self.conn is None:
+            return None
+        try:
+            rows = self.conn.execute(f"{SELECT_STAMPS} ORDER BY path LIMIT ?", (count,)).fetchall()
+        except sqlite3.Error:
+            self.close()
+            return None
+        if not rows:
+            return []
+        paths, sizes, mtimes = zip(*rows, strict=True)
+        # The walk's own spelling of a file's path: the library's, a separator, the relative path.
+        native = paths if os.sep == "/" else [path.replace("/", os.sep) for path in paths]
+        return list(map(FileEntry, paths, map(os.path.join(self.root, "").__add__, native), sizes, mtimes))
 
     def load(self, paths: Sequence[str]) -> tuple[list[Article], list[Problem]] | None:
         """The stored articles and problems of ``paths`` (files unchanged on disk).
