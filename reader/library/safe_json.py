@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from itertools import accumulate
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from itertools import accumulate, chain
 from json.encoder import encode_basestring as _encode_basestring
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -73,8 +74,10 @@ def articles(records: Sequence[Article], bookmarked: Sequence[bool]) -> str:
 
     ``reader list --json`` at 100,000 articles spent 2.4 s building 100,000 dicts and encoding
     them, then escaping 58 MB of text; this encodes each field as one column (:func:`_contents`)
-    and joins the records with one format string each (~0.4 s). Compact output only: the
-    indented form is for a person at a terminal and goes through :func:`dumps`.
+    and joins the records with one format string each (~1.0 s). Then, measured at 100,000:
+    each distinct tag encoded once and looked up in C (684,000 tags: 0.26 → 0.05 s), and each
+    date object written once (47,700 objects for 100,000 articles: 0.18 → 0.07 s). Compact
+    output only: the indented form is for a person at a terminal and goes through :func:`dumps`.
     tests/unit/test_safe_json.py holds the two equal on hostile records.
     """
     if len(records) != len(bookmarked):
@@ -83,11 +86,12 @@ def articles(records: Sequence[Article], bookmarked: Sequence[bool]) -> str:
         _contents(list(map(attrgetter(name), records)))
         for name in ("path", "title", "subtitle", "source", "link", "author")
     ]
-    # Per record, not per distinct date: two aware datetimes of one instant in different
-    # zones are equal (one dict key) but print differently.
-    dates = [f'"{a.date.isoformat()}"' if a.date is not None else "null" for a in records]
-    counts = [len(a.tags) for a in records]
-    flat = _contents([tag for a in records for tag in a.tags])
+    dates = list(map(_date_writer(), map(attrgetter("date"), records)))
+    all_tags = list(map(attrgetter("tags"), records))
+    names = list(dict.fromkeys(chain.from_iterable(all_tags)))
+    encoded = dict(zip(names, _contents(names), strict=True))
+    flat = list(map(encoded.__getitem__, chain.from_iterable(all_tags)))
+    counts = list(map(len, all_tags))
     between = '", "'
     tags = [
         '"' + between.join(flat[end - count : end]) + '"' if count else ""
@@ -100,3 +104,22 @@ def articles(records: Sequence[Article], bookmarked: Sequence[bool]) -> str:
     ).format
     path, title, subtitle, source, link, author = columns
     return "[" + ", ".join(map(record, path, title, subtitle, source, link, dates, author, tags, marks)) + "]"
+
+
+def _date_writer() -> Callable[[datetime | None], str]:
+    """A date's JSON (``null`` for none), each date *object* written once: the cache hands out
+    one object per distinct stored date. Keyed by identity, not by value: two aware datetimes
+    of one instant in different zones are equal (one dict key) but print differently. Every
+    key stays alive while the writer is used, so no identity is reused."""
+    written: dict[int, str] = {}
+
+    def write(date: datetime | None) -> str:
+        if date is None:
+            return "null"
+        key = id(date)
+        text = written.get(key)
+        if text is None:
+            text = written[key] = f'"{date.isoformat()}"'
+        return text
+
+    return write
