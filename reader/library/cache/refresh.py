@@ -25,6 +25,7 @@ from reader.library.cache.schema import SELECT_ROWS, CacheLocked, CacheUnusable,
 from reader.library.cache.writer import CacheWriter
 from reader.library.model import Article, Problem
 from reader.library.orders import gc_paused
+from reader.library.prewalk import Walked
 from reader.library.scan import OUTSIDE, FileEntry, ScanReport, iter_walk, outside_library, walk
 from reader.library.snapshot import Library
 from reader.library.sqlite import delete_database, is_busy, same_stamp
@@ -105,6 +106,7 @@ def refresh(
     *,
     use_cache: bool = True,
     workers: int | None = None,
+    walked: Walked | None = None,
 ) -> Library:
     """Bring a library up to date with its folder, and save what changed in the cache.
 
@@ -117,6 +119,7 @@ def refresh(
     receives growing partial libraries during a long index (each about twice the last), so a
     UI can show the first articles long before the last are parsed. Both are called from the
     thread running ``refresh``. ``use_cache=False`` neither reads nor writes the cache.
+    ``walked``: the folder already walked (:mod:`reader.library.prewalk`), used instead.
     """
     root_path = paths.library_root(root)
     with gc_paused():
@@ -124,17 +127,23 @@ def refresh(
         try:
             entries: list[FileEntry] | None = None
             if library is not None and writer is not None:
-                report = ScanReport([], [])
-                walked = iter_walk(root_path, report)
-                matched, differing = _compare(library, writer, walked, report)
+                if walked is None:
+                    report = ScanReport([], [])
+                    files = iter_walk(root_path, report)
+                else:
+                    entries, report = walked
+                    files = iter(entries)
+                matched, differing = _compare(library, writer, files, report)
                 if differing is None:
                     if not writer.has_snapshot:
                         writer.write_snapshot(library, report)
                     return library
                 # Something changed: the files matched so far are the cache's first rows.
-                prefix = writer.first_entries(matched)
+                prefix = writer.first_entries(matched) if walked is None else None
                 if prefix is not None:
-                    entries = [*prefix, *differing, *walked]
+                    entries = [*prefix, *differing, *files]
+            elif walked is not None:
+                entries, report = walked
             if entries is None:
                 entries, report = walk(root_path)
             return _refresh(root_path, entries, report, library, writer, progress, on_batch, workers)

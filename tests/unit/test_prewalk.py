@@ -1,0 +1,129 @@
+"""The CLI's walk in a forked child (:mod:`reader.library.prewalk`) gives exactly the in-process
+walk — entries, odd names, skipped folders, problems — and any failure of the child falls
+back to walking in-process, so ``reader list`` prints the same either way."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from factories import clipping_text, write_clipping, write_file
+
+from reader.library import prewalk
+from reader.library.engine import Engine
+from reader.library.scan import walk
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+
+
+def _library(root: Path) -> Path:
+    """Files of every kind the walk reports: nested folders, a hidden folder (skipped), a
+    name with ESC and a non-UTF-8 byte, a symbolic link out of the folder (a problem), a
+    folder that is a link inside it (its files keep the link's path)."""
+    write_clipping(root, "a.md", "First")
+    write_clipping(root, "a-b.md", "Dash sorts before the folder")
+    write_clipping(root, "a/x.md", "In a folder")
+    write_clipping(root, ".hidden/h.md", "Hidden")
+    write_clipping(root, "odd \x1b[31m name.md", "Escape in the name")
+    (root / os.fsdecode(b"bad-\xff.md")).write_bytes(b"# Not UTF-8 \xff\n")
+    write_file(root, "empty.md", "")
+    outside = root.parent / "outside.md"
+    outside.write_text("# Outside\n", encoding="utf-8")
+    (root / "link-out.md").symlink_to(outside)
+    (root / "alias").symlink_to(root / "a", target_is_directory=True)
+    return root
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_the_child_walk_equals_the_walk(tmp_path: Path) -> None:
+    root = _library(tmp_path / "lib")
+    result, walked = prewalk.while_walking(root, lambda: "loaded")
+    assert result == "loaded"
+    assert walked is not None
+    entries, report = walked
+    expected_entries, expected_report = walk(root)
+    assert entries == expected_entries
+    assert any(entry.path.startswith("alias/") for entry in entries)
+    assert report == expected_report
+    assert report.skipped_dirs == [".hidden"] and report.problems
+    assert _no_children_left()
+
+
+def test_an_empty_folder_walks_to_nothing(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    _, walked = prewalk.while_walking(tmp_path / "lib", lambda: None)
+    assert walked is not None and walked[0] == [] and walked[0] == walk(tmp_path / "lib")[0]
+
+
+def test_a_failing_child_gives_none_and_the_cli_lists_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _library(tmp_path / "lib")
+    truth = Engine(root, use_cache=False).load()
+
+    def broken(_root: Path) -> bytes:
+        raise OSError("the child cannot walk")
+
+    monkeypatch.setattr(prewalk, "_walk_columns", broken)  # the forked child inherits it
+    result, walked = prewalk.while_walking(root, lambda: 1)
+    assert (result, walked) == (1, None)
+    library = Engine(root).load()
+    assert [a.path for a in library.articles] == [a.path for a in truth.articles]
+    assert library.problems == truth.problems
+    assert _no_children_left()
+
+
+def test_a_truncated_answer_gives_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _library(tmp_path / "lib")
+    whole = prewalk._walk_columns
+    monkeypatch.setattr(prewalk, "_walk_columns", lambda r: whole(r)[:-7])
+    assert prewalk.while_walking(root, lambda: 1) == (1, None)
+
+
+def test_an_error_meanwhile_reaps_the_child_and_goes_on(tmp_path: Path) -> None:
+    root = _library(tmp_path / "lib")
+
+    def failing() -> None:
+        raise RuntimeError("cache broke")
+
+    with pytest.raises(RuntimeError, match="cache broke"):
+        prewalk.while_walking(root, failing)
+    assert _no_children_left()
+
+
+def test_no_fork_while_another_thread_runs(tmp_path: Path) -> None:
+    root = _library(tmp_path / "lib")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not prewalk.available()
+        assert prewalk.while_walking(root, lambda: 2) == (2, None)
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_warm_load_with_edits_equals_a_fresh_read(tmp_path: Path) -> None:
+    """Through the engine: the cache compared with the child's walk sees an edit, an
+    addition and a deletion exactly as the in-process walk does."""
+    root = _library(tmp_path / "lib")
+    assert prewalk.available()
+    Engine(root).load()
+    write_file(root, "a.md", clipping_text("First, edited"), later=True)
+    write_clipping(root, "new/n.md", "Added")
+    (root / "a-b.md").unlink()
+    warm = Engine(root).load()
+    fresh = Engine(root, use_cache=False).load()
+    assert [(a.path, a.title) for a in warm.articles] == [(a.path, a.title) for a in fresh.articles]
+    assert warm.problems == fresh.problems and warm.skipped_dirs == fresh.skipped_dirs
+    assert Engine(root).load().articles == warm.articles
