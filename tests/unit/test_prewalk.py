@@ -36,15 +36,34 @@ def _library(root: Path) -> Path:
     return root
 
 
-def _no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children forked during the test."""
+    pids: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return pids
 
 
-def test_the_child_walk_equals_the_walk(tmp_path: Path) -> None:
+def _all_reaped(pids: list[int]) -> bool:
+    """Each child was waited for (no zombie left): waiting again finds no such child."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return True
+
+
+def test_the_child_walk_equals_the_walk(tmp_path: Path, forks: list[int]) -> None:
     root = _library(tmp_path / "lib")
     result, walked = prewalk.while_walking(root, lambda: "loaded")
     assert result == "loaded"
@@ -55,7 +74,7 @@ def test_the_child_walk_equals_the_walk(tmp_path: Path) -> None:
     assert any(entry.path.startswith("alias/") for entry in entries)
     assert report == expected_report
     assert report.skipped_dirs == [".hidden"] and report.problems
-    assert _no_children_left()
+    assert len(forks) == 1 and _all_reaped(forks)
 
 
 def test_an_empty_folder_walks_to_nothing(tmp_path: Path) -> None:
@@ -65,7 +84,7 @@ def test_an_empty_folder_walks_to_nothing(tmp_path: Path) -> None:
 
 
 def test_a_failing_child_gives_none_and_the_cli_lists_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
 ) -> None:
     root = _library(tmp_path / "lib")
     truth = Engine(root, use_cache=False).load()
@@ -79,7 +98,7 @@ def test_a_failing_child_gives_none_and_the_cli_lists_the_same(
     library = Engine(root).load()
     assert [a.path for a in library.articles] == [a.path for a in truth.articles]
     assert library.problems == truth.problems
-    assert _no_children_left()
+    assert len(forks) == 2 and _all_reaped(forks)
 
 
 def test_a_truncated_answer_gives_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,7 +108,7 @@ def test_a_truncated_answer_gives_none(tmp_path: Path, monkeypatch: pytest.Monke
     assert prewalk.while_walking(root, lambda: 1) == (1, None)
 
 
-def test_an_error_meanwhile_reaps_the_child_and_goes_on(tmp_path: Path) -> None:
+def test_an_error_meanwhile_reaps_the_child_and_goes_on(tmp_path: Path, forks: list[int]) -> None:
     root = _library(tmp_path / "lib")
 
     def failing() -> None:
@@ -97,7 +116,7 @@ def test_an_error_meanwhile_reaps_the_child_and_goes_on(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError, match="cache broke"):
         prewalk.while_walking(root, failing)
-    assert _no_children_left()
+    assert len(forks) == 1 and _all_reaped(forks)
 
 
 def test_no_fork_while_another_thread_runs(tmp_path: Path) -> None:
