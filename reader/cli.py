@@ -245,10 +245,10 @@ def cmd_list(argv: Sequence[str]) -> int:
     marks = engine.marks(library, open_state(root))
     result = engine.search(library, query, marks, sort=args.sort)
     bookmarked = marks.bookmarked
-    articles = [library.articles[i] for i in result.ids]
     if args.json:
-        print_articles_json(articles, [i in bookmarked for i in result.ids])
+        print_articles_json(library.articles, result.ids, [i in bookmarked for i in result.ids])
         return 0
+    articles = [library.articles[i] for i in result.ids]
     width = shutil.get_terminal_size((120, 24)).columns
     if not articles:
         print("No articles match." if query.root is not None else "The library has no articles.")

@@ -225,17 +225,20 @@ class FullTextIndex:
             self._reset()
             report.rebuilt = True
             stored = {}
-        todo: list[Article] = []
-        for article in library.articles:
-            stamp = stored.get(article.path)
+        table = library.articles
+        column = table.column
+        todo_rows: list[int] = []
+        for row, (path, size, mtime) in enumerate(zip(column("path"), column("size"), column("mtime"), strict=True)):
+            stamp = stored.get(path)
             if stamp is None:
-                todo.append(article)
+                todo_rows.append(row)
                 report.added += 1
-            elif not _same_stamp(article, *stamp):
-                todo.append(article)
+            elif not same_stamp(size, mtime, *stamp):
+                todo_rows.append(row)
                 report.updated += 1
             else:
                 report.unchanged += 1
+        todo: list[Article] = [table[row] for row in todo_rows]
         gone = [path for path in stored if path not in library.by_path]
         total = len(todo)
         since_refresh = 0
@@ -394,20 +397,18 @@ class FullTextIndex:
                 self._needs_reset = True
             return None
         by_path = library.by_path
-        articles = library.articles
+        sizes, mtimes = library.articles.column("size"), library.articles.column("mtime")
         rows = [-1] * (max((f[0] for f in files), default=0) + 1)
         covered = 0
         for rowid, key, size, mtime in files:
             i = by_path.get(path_of(key))
-            if i is not None:
-                article = articles[i]
-                if _same_stamp(article, size, mtime):
-                    rows[rowid] = i
-                    covered += 1
+            if i is not None and same_stamp(sizes[i], mtimes[i], size, mtime):
+                rows[rowid] = i
+                covered += 1
         pending: list[int] = []
-        if covered < len(articles):
+        if covered < len(sizes):
             seen = set(rows)
-            pending = [i for i in range(len(articles)) if i not in seen]
+            pending = [i for i in range(len(sizes)) if i not in seen]
         snapshot = RowMap(generation, rows, pending)
         library.memo.full_text_rows = snapshot
         return snapshot
@@ -426,11 +427,6 @@ def _row(article: Article, library: Library) -> tuple[str, int, float, tuple[str
     title = "\n".join((full.title, *full.aliases))  # an alias is another title, weighted as one
     values = (title, full.subtitle, full.source, full.author, "\n".join(full.tags), full.body)
     return article.path, article.size, article.mtime, tuple(map(storable, values))
-
-
-def _same_stamp(article: Article, size: int, mtime: float) -> bool:
-    """Whether the indexed stamp is still the article's (the metadata cache's rule)."""
-    return same_stamp(article.size, article.mtime, size, mtime)
 
 
 def open_index(root: Path | str, *, use_cache: bool = True) -> FullTextIndex:

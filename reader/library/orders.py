@@ -7,18 +7,16 @@ for (a warm start of 100,000 articles must not pay for them).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import overload
 
-from reader.library.model import Article
+from reader.library.table import ArticleTable
 
 SORTS = ("date", "title", "source")
 """The orders the article list cycles through."""
 _TITLE_SORT_SKIP = "\"'“”‘’«»¿¡([{*_#. "
 """Leading quotes and brackets a title sort passes over."""
-UNDATED = float("inf")
-"""The date key of an article without a date: after every dated one."""
 
 
 @contextmanager
@@ -45,7 +43,7 @@ class SortOrders(dict[str, list[int]]):
     ready. Holds the articles, not the library, so a library is never part of a cycle.
     """
 
-    def __init__(self, articles: list[Article], by_date: list[int], date_keys: list[float]) -> None:
+    def __init__(self, articles: ArticleTable, by_date: list[int], date_keys: Sequence[float]) -> None:
         super().__init__(date=by_date)
         self.articles = articles
         self.date_keys = date_keys
@@ -56,15 +54,15 @@ class SortOrders(dict[str, list[int]]):
         with gc_paused():
             if key == "title":
                 # '"Nobody calls me…"' files under N, not before A.
-                folded = [a.title.casefold() for a in articles]
+                folded = [title.casefold() for title in articles.column("title")]
                 titles = [title.lstrip(_TITLE_SORT_SKIP) or title for title in folded]
                 order = sorted(range(len(articles)), key=titles.__getitem__)
             elif key == "source":
                 # By source, newest first within one (a stable sort of the date order);
                 # articles without a source go last.
-                sources = [a.source.casefold() for a in articles]
+                sources = [source.casefold() for source in articles.column("source")]
                 by_source = sorted(self["date"], key=sources.__getitem__)
-                blank = sum(1 for i in by_source if not articles[i].source)
+                blank = sum(1 for i in by_source if not sources[i])
                 order = by_source[blank:] + by_source[:blank] if blank else by_source
             else:
                 raise KeyError(key)

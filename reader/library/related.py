@@ -50,11 +50,10 @@ def related_scores(library: Library, article_id: int, k: int = 5) -> list[tuple[
             scores[other] = get(other, 0.0) + weight
         remaining -= weight
     scores.pop(article_id, None)
-    articles = library.articles
+    keys = library.articles.date_keys()  # -timestamp, inf when undated: newest first
 
     def order(item: tuple[int, float]) -> tuple[float, float, int]:
-        when = articles[item[0]].date
-        return (-item[1], -when.timestamp() if when else math.inf, item[0])
+        return (-item[1], keys[item[0]], item[0])
 
     best = heapq.nsmallest(k, ((i, s) for i, s in scores.items() if s > 0), key=order)
     return best

@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import accumulate, chain
 from json.encoder import encode_basestring as _encode_basestring
-from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reader.library.model import Article
+    from reader.library.table import ArticleTable
 
 INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff"
 """Zero-width and bidi-control characters: they reorder or hide text without being seen."""
@@ -80,14 +80,24 @@ def articles(records: Sequence[Article], bookmarked: Sequence[bool]) -> str:
     output only: the indented form is for a person at a terminal and goes through :func:`dumps`.
     tests/unit/test_safe_json.py holds the two equal on hostile records.
     """
-    if len(records) != len(bookmarked):
+    from reader.library.table import ArticleTable
+
+    return rows(ArticleTable.of(records), range(len(records)), bookmarked)
+
+
+def rows(table: ArticleTable, ids: Sequence[int], bookmarked: Sequence[bool]) -> str:
+    """:func:`articles` of the rows ``ids`` of ``table``, read column by column: no article is
+    made for ``reader list --json`` (at 100,000 rows that was 0.23 s of objects, and the
+    columns had to be read back off them)."""
+    if len(ids) != len(bookmarked):
         raise ValueError("one bookmark flag per record")
-    columns = [
-        _contents(list(map(attrgetter(name), records)))
-        for name in ("path", "title", "subtitle", "source", "link", "author")
-    ]
-    dates = list(map(_date_writer(), map(attrgetter("date"), records)))
-    all_tags = list(map(attrgetter("tags"), records))
+
+    def gather(name: str) -> list[Any]:
+        return list(map(table.column(name).__getitem__, ids))
+
+    columns = [_contents(gather(name)) for name in ("path", "title", "subtitle", "source", "link", "author")]
+    dates = list(map(_date_writer(), gather("date")))
+    all_tags = gather("tags")
     names = list(dict.fromkeys(chain.from_iterable(all_tags)))
     encoded = dict(zip(names, _contents(names), strict=True))
     flat = list(map(encoded.__getitem__, chain.from_iterable(all_tags)))

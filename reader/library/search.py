@@ -11,7 +11,7 @@ the in-memory token lines; both follow one tokenizer (:mod:`reader.library.token
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import add
@@ -50,7 +50,14 @@ class TextSearch(Protocol):
 def haystack_text(a: Article) -> str:
     """The metadata a word matches in memory: title, aliases, subtitle, source, author and tags
     (folded by :func:`reader.library.tokens.token_lines`, as the full-text index folds them)."""
-    return f"{a.title}\n{' '.join(a.aliases)}\n{a.subtitle}\n{a.source}\n{a.author}\n{' '.join(a.tags)}"
+    return haystack_of(a.title, a.aliases, a.subtitle, a.source, a.author, a.tags)
+
+
+def haystack_of(
+    title: str, aliases: Sequence[str], subtitle: str, source: str, author: str, tags: Sequence[str]
+) -> str:
+    """:func:`haystack_text` from the fields themselves (the library passes its columns)."""
+    return f"{title}\n{' '.join(aliases)}\n{subtitle}\n{source}\n{author}\n{' '.join(tags)}"
 
 
 @dataclass(slots=True, frozen=True)

@@ -12,23 +12,24 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.library import search
 from reader.library.link_targets import LinkIndex, backlinks
 from reader.library.model import Article, Problem
-from reader.library.orders import SORTS, UNDATED, SortOrders, gc_paused
+from reader.library.orders import SORTS, SortOrders, gc_paused
 from reader.library.query import Query, Term
 from reader.library.scan import FileEntry, ScanReport, read_file, walk
 from reader.library.search import SearchResult, TextSearch
+from reader.library.table import UNDATED, ArticleTable
 from reader.library.tags import split_facet, tag_key
 from reader.library.tokens import token_lines
 from reader.paths import library_root
 
 if TYPE_CHECKING:
     from reader.library.fulltext import RowMap
+
 
 @dataclass(slots=True)
 class TagCount:
@@ -63,7 +64,9 @@ class Library:
     """An immutable snapshot of a library folder. Rebuild (``with_changes``) to update."""
 
     root: Path
-    articles: list[Article]
+    articles: ArticleTable
+    """The articles in path order, kept as columns (:mod:`reader.library.table`): a list of
+    articles given here is wrapped in a table."""
     problems: list[Problem] = field(default_factory=list)
     skipped_dirs: list[str] = field(default_factory=list)
     full_text: TextSearch | None = None
@@ -89,6 +92,8 @@ class Library:
     _dates: tuple[list[float], list[int]] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.articles, ArticleTable):
+            self.articles = ArticleTable.of(self.articles)
         self._build()
 
     def prepare(self) -> None:
@@ -115,11 +120,12 @@ class Library:
 
     def _build(self) -> None:
         articles = self.articles
+        rows = range(len(articles))
         with gc_paused():
-            self.by_path = {article.path: i for i, article in enumerate(articles)}
+            self.by_path = dict(zip(articles.column("path"), rows, strict=True))
             # Distinct spellings in first-seen order with their counts, in C (Counter keeps
             # insertion order); then one Python step per distinct tag, not per tag use.
-            spellings = Counter(chain.from_iterable([a.tags for a in articles]))
+            spellings = Counter(chain.from_iterable(articles.column("tags")))
             tag_index: dict[str, int] = {}
             names: list[str] = []
             counts: list[int] = []
@@ -136,9 +142,8 @@ class Library:
             self.tag_index, self.tag_names, self._tag_of = tag_index, names, tag_of
             # Two spellings of one tag could meet in one article: then only postings count right.
             self._counts = counts if len(tag_of) == len(names) else None
-            undated = float("inf")
-            keys = [undated if (when := a.date) is None else -when.timestamp() for a in articles]
-            by_date = sorted(range(len(articles)), key=keys.__getitem__)
+            keys = articles.date_keys()
+            by_date = sorted(rows, key=keys.__getitem__)
         self.orders = SortOrders(articles, by_date, keys)
 
     @property
@@ -147,7 +152,7 @@ class Library:
         if self._article_tags is None:
             with gc_paused():
                 get = self._tag_of.__getitem__
-                self._article_tags = [tuple(map(get, a.tags)) for a in self.articles]
+                self._article_tags = [tuple(map(get, tags)) for tags in self.articles.column("tags")]
         return self._article_tags
 
     @property
@@ -196,16 +201,21 @@ class Library:
 
         Built only to make the token lines and then dropped: keeping both would cost ~40 MB
         at 100,000 articles."""
+        column = self.articles.column
         with gc_paused():
-            return [search.haystack_text(a) for a in self.articles]
+            return list(
+                map(
+                    search.haystack_of,
+                    *(column(name) for name in ("title", "aliases", "subtitle", "source", "author", "tags")),
+                )
+            )
 
     def folded_field(self, name: str) -> list[str]:
         """One case-folded field of every article (``title``, ``source``, ``author``), cached."""
         folded = self._folded.get(name)
         if folded is None:
             with gc_paused():
-                get = attrgetter(name)
-                folded = self._folded[name] = [get(a).casefold() for a in self.articles]
+                folded = self._folded[name] = [value.casefold() for value in self.articles.column(name)]
         return folded
 
     def date_index(self) -> tuple[list[float], list[int]]:
@@ -249,7 +259,7 @@ class Library:
                 articles.append(result.article)
             if progress is not None and n % 500 == 0:
                 progress(n, total)
-        return cls(root, articles, problems, report.skipped_dirs)
+        return cls(root, ArticleTable.of(articles), problems, report.skipped_dirs)
 
     def with_changes(
         self, changed: Iterable[Article], removed: Iterable[str], problems: list[Problem] | None = None
@@ -257,14 +267,15 @@ class Library:
         """A new snapshot with some articles added or replaced, some paths removed, and (when
         given) a new list of problems; the full-text index stays attached. In memory only:
         :func:`reader.library.cache.update_paths` re-reads files and calls this."""
-        current = {a.path: a for a in self.articles}
+        table = self.articles
+        current: dict[str, int | Article] = dict(zip(table.column("path"), range(len(table)), strict=True))
         for path in removed:
             current.pop(path, None)
         for article in changed:
             current[article.path] = replace(article, body="") if article.body else article
-        articles = [current[path] for path in sorted(current)]
+        rows = [current[path] for path in sorted(current)]
         kept = self.problems if problems is None else problems
-        return Library(self.root, articles, kept, self.skipped_dirs, self.full_text)
+        return Library(self.root, table.rebuilt(rows), kept, self.skipped_dirs, self.full_text)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -306,12 +317,13 @@ class Library:
         linked = self.memo.backlinks
         if linked is None:
             with gc_paused():
-                pairs = [(a.path, a.links) for a in self.articles if a.links]
+                column = self.articles.column
+                pairs = [(path, links) for path, links in zip(column("path"), column("links"), strict=True) if links]
                 # Without one local link there is nothing to resolve, and the link index is not
                 # built for it: 46 MB and ~0.4 s at 100,000 clippings, none of which links locally.
                 linked = self.memo.backlinks = backlinks(self.link_index, pairs) if pairs else {}
         by_path = self.by_path
-        return [by_path[path] for path in linked.get(self.articles[article_id].path, ()) if path in by_path]
+        return [by_path[path] for path in linked.get(self.articles.column("path")[article_id], ()) if path in by_path]
 
     # -- querying -------------------------------------------------------------------------
 
@@ -375,5 +387,3 @@ class Library:
         rows = [TagCount(self.tag_names[tid], self.tag_names[tid].casefold(), n) for tid, n in counts if n]
         rows.sort(key=lambda row: (-row.count, row.key))
         return rows
-
-

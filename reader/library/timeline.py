@@ -29,8 +29,7 @@ def month_numbers(library: Library) -> list[int]:
         return cached
     months: list[int] = []
     append = months.append
-    for article in library.articles:
-        when = article.date
+    for when in library.articles.column("date"):
         if when is None:
             append(_UNDATED)
         else:

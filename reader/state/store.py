@@ -109,9 +109,9 @@ class StateStore(StateFile):
         Relocates first, then asks :meth:`is_bookmarked` of each article, so the set always
         agrees with the per-row star the UI draws.
         """
-        articles = articles if isinstance(articles, list | tuple) else list(articles)
         if not len(self._doc.bookmarks):
-            return set()
+            return set()  # before the articles are listed: a library may make them on demand
+        articles = articles if isinstance(articles, list | tuple) else list(articles)
         self.resolve(articles)
         find = self._doc.bookmarks.find_article
         return {article.path for article in articles if find(article) is not None}
@@ -129,11 +129,11 @@ class StateStore(StateFile):
 
     def read_paths(self, articles: Iterable[Article]) -> set[str]:
         """Paths of the read articles among ``articles``; O(n), following renames like bookmarks."""
-        articles = articles if isinstance(articles, list | tuple) else list(articles)
         with self._mutex:
             table = self._doc.reading
             if not len(table):
-                return set()
+                return set()  # before the articles are listed: a library may make them on demand
+            articles = articles if isinstance(articles, list | tuple) else list(articles)
             for entry, article in match(list(table), articles):
                 if article is not None:
                     self._relocate("reading", table, entry, article)

@@ -80,12 +80,14 @@ class ArticleCommands(_ScreenProvider):
         titles = self.reader.folded_titles()
         matcher = self.matcher(query)
         best: dict[int, tuple[float, str]] = {}  # article → its best score and the name that got it
+        title_of = library.articles.column("title")
         for index in _prefilter(query, titles):
-            score = matcher.match(library.articles[index].title)
+            score = matcher.match(title_of[index])
             if score > 0:
-                best[index] = (score, library.articles[index].title)
+                best[index] = (score, title_of[index])
         if self._aliases is None or self._aliases[0] is not library:
-            self._aliases = (library, [(i, alias) for i, a in enumerate(library.articles) for alias in a.aliases])
+            aliases = library.articles.column("aliases")
+            self._aliases = (library, [(i, alias) for i, names in enumerate(aliases) for alias in names])
         for index, alias in self._aliases[1]:
             score = matcher.match(alias)
             if score > best.get(index, (0.0, ""))[0]:

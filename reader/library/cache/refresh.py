@@ -15,7 +15,7 @@ import contextlib
 import os
 import sqlite3
 import stat as stat_module
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from reader.library.prewalk import Walked
 from reader.library.scan import OUTSIDE, FileEntry, ScanReport, iter_walk, outside_library, walk
 from reader.library.snapshot import Library
 from reader.library.sqlite import delete_database, is_busy, same_stamp
+from reader.library.table import ArticleTable
 
 ProgressCallback = Callable[[int, int], None]
 BatchCallback = Callable[[Library], None]
@@ -74,7 +75,7 @@ def load_cached(root: Path | str) -> Library | None:
             report = codec.decode_scan(scan[0])
             rows, _damaged = codec.verified(conn.execute(f"{SELECT_ROWS} ORDER BY path"))
             articles, problems = codec.from_rows(rows)
-            return Library(root_path, articles, report.problems + problems, report.skipped_dirs)
+            return Library(root_path, ArticleTable.of(articles), report.problems + problems, report.skipped_dirs)
     except sqlite3.Error as error:
         corrupt = not is_busy(error)
         return None
@@ -175,23 +176,29 @@ def clear(root: Path | str) -> None:
 # -- refresh internals ----------------------------------------------------------------------
 
 
-def _unchanged(article: Article, entry: FileEntry) -> bool:
-    return same_stamp(article.size, article.mtime, entry.size, entry.mtime_ns / 1e9)
+def _unchanged(sizes: Sequence[int], mtimes: Sequence[float], index: int, entry: FileEntry) -> bool:
+    """Whether the article at ``index`` (of these size and mtime columns) is still ``entry``."""
+    return same_stamp(sizes[index], mtimes[index], entry.size, entry.mtime_ns / 1e9)
 
 
 class _Gathered:
     """What a refresh has so far: per path, the article (if any) and its problems."""
 
-    def __init__(self, root: Path, entries: list[FileEntry], report: ScanReport) -> None:
+    def __init__(
+        self, root: Path, entries: list[FileEntry], report: ScanReport, old: ArticleTable | None = None
+    ) -> None:
         self.root = root
         self.paths = [entry.path for entry in entries]
         self.report = report
-        self.articles: dict[str, Article] = {}
+        self.old = old
+        """The library refreshed, whose rows an ``int`` in :attr:`articles` stands for."""
+        self.articles: dict[str, Article | int] = {}
+        """Per path the article: new, or kept (a row of :attr:`old`, never made for this)."""
         self.problems: dict[str, list[Problem]] = {}
         self.done: set[str] = set()
         """Paths whose parse holds (kept or parsed), articles or not."""
 
-    def keep(self, path: str, article: Article | None, problems: list[Problem]) -> None:
+    def keep(self, path: str, article: Article | int | None, problems: list[Problem]) -> None:
         self.done.add(path)
         if article is not None:
             self.articles[path] = article
@@ -218,8 +225,12 @@ class _Gathered:
         return problems
 
     def library(self) -> Library:
-        articles = [article for article in map(self.articles.get, self.paths) if article is not None]
-        return Library(self.root, articles, self.problem_list(), self.report.skipped_dirs)
+        rows = [article for article in map(self.articles.get, self.paths) if article is not None]
+        if self.old is not None:
+            table = self.old.rebuilt(rows)
+        else:
+            table = ArticleTable.of(row for row in rows if not isinstance(row, int))
+        return Library(self.root, table, self.problem_list(), self.report.skipped_dirs)
 
 
 def _compare(
@@ -239,7 +250,8 @@ def _compare(
     rows = writer.stamps_in_order()
     if rows is None:
         return 0, []  # the cache failed (and is closed): the full path walks again, without it
-    articles, by_path = library.articles, library.by_path
+    sizes, mtimes = library.articles.column("size"), library.articles.column("mtime")
+    by_path = library.by_path
     grouped = _by_path(library.problems)
     per_file: list[Problem] = []
     matched = kept = 0
@@ -254,7 +266,7 @@ def _compare(
             index = by_path.get(path)
             problems = grouped.get(path, ())
             if index is not None:
-                if not _unchanged(articles[index], entry):
+                if not _unchanged(sizes, mtimes, index, entry):
                     return matched, [entry]
                 kept += 1
             elif not any(p.skipped for p in problems):
@@ -269,7 +281,7 @@ def _compare(
         return 0, []
     rows.close()
     same = (
-        kept == len(articles)
+        kept == len(sizes)
         and library.skipped_dirs == report.skipped_dirs
         and library.problems == report.problems + per_file
     )
@@ -294,11 +306,12 @@ def _refresh(
     workers: int | None,
 ) -> Library:
     stamps = writer.stamps() if writer is not None else None
-    gathered = _Gathered(root, entries, report)
+    gathered = _Gathered(root, entries, report, library.articles if library is not None else None)
     to_parse: list[FileEntry] = []
     from_store: list[str] = []
     old_index = library.by_path if library is not None else {}
-    old_articles = library.articles if library is not None else []
+    old_sizes = library.articles.column("size") if library is not None else []
+    old_mtimes = library.articles.column("mtime") if library is not None else []
     old_problems = _by_path(library.problems if library is not None else ())
     for entry in entries:
         path = entry.path
@@ -306,8 +319,8 @@ def _refresh(
             to_parse.append(entry)
             continue
         index = old_index.get(path)
-        if index is not None and _unchanged(article := old_articles[index], entry):
-            gathered.keep(path, article, old_problems.get(path, []))
+        if index is not None and _unchanged(old_sizes, old_mtimes, index, entry):
+            gathered.keep(path, index, old_problems.get(path, []))
         elif index is None and stamps is not None and any(p.skipped for p in old_problems.get(path, ())):
             gathered.keep(path, None, old_problems[path])  # a skipped file, still the same
         elif stamps is not None:
@@ -395,7 +408,7 @@ def update_paths(root: Path | str, library: Library, changed: Iterable[str], del
         else:  # a FIFO or socket too: read_file reports it as a problem for that file
             entries.append(FileEntry(rel, str(full), st.st_size, st.st_mtime_ns))
     prefixes = tuple(f"{path.rstrip('/')}/" for path in gone)
-    known = [a.path for a in library.articles] + [p.path for p in library.problems]
+    known = [*library.articles.column("path"), *(p.path for p in library.problems)]
     removed = {path for path in known if path in gone or path.startswith(prefixes)}
     removed -= {entry.path for entry in entries}
     known_problems = {(p.path, p.reason) for p in library.problems}

@@ -74,7 +74,7 @@ _PARSER_VERSION: str | None = None
 
 _NOT_PARSING = frozenset(
     {"engine", "fulltext", "fulltext_db", "orders", "query", "related", "safe_json", "search",
-     "snapshot", "sqlite", "tagtree", "timeline", "tokens", "watch"}
+     "snapshot", "sqlite", "table", "tagtree", "timeline", "tokens", "watch"}
 )  # fmt: skip
 """Modules of :mod:`reader.library` that never change what a row holds (what is done with
 articles once read): editing them must not cost every user a re-index. Any other module —

@@ -214,7 +214,7 @@ class MainScreen(
 
     def folded_titles(self) -> list[str]:
         if self._folded_titles is None and self.library is not None:
-            self._folded_titles = [a.title.casefold() for a in self.library.articles]
+            self._folded_titles = [title.casefold() for title in self.library.articles.column("title")]
         return self._folded_titles or []
 
     def folded_tags(self) -> list[str]:
