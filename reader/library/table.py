@@ -46,7 +46,7 @@ class ArticleTable(Sequence[Article]):
     (and maybe others); every field must have one. ``made`` is the articles already made, by
     row, ``None`` where not yet."""
 
-    __slots__ = ("_columns", "_count", "_date_keys", "_loaders", "_lock", "_made", "_row_columns")
+    __slots__ = ("_columns", "_count", "_date_keys", "_loaders", "_lock", "_made", "_row_columns", "_row_getters")
 
     def __init__(self, count: int, loaders: Mapping[str, Loader], made: list[Article | None] | None = None) -> None:
         missing = set(FIELDS) - set(loaders)
@@ -60,6 +60,8 @@ class ArticleTable(Sequence[Article]):
             raise ValueError("one slot per row")
         self._row_columns: list[Sequence[Any]] | None = None
         self._date_keys: Sequence[float] | None = None
+        self._row_getters: dict[str, Callable[[int], Any]] = {}
+        """Per column not made yet, how to read one row of it (the snapshot's blobs)."""
         self._lock = threading.Lock()
         """Held while a loader runs: each runs once (a snapshot's loader frees its blob)."""
 
@@ -101,13 +103,16 @@ class ArticleTable(Sequence[Article]):
         columns: Mapping[str, Sequence[Any] | Loader],
         *,
         date_keys: Sequence[float] | None = None,
+        row_getters: Mapping[str, Callable[[int], Any]] | None = None,
     ) -> ArticleTable:
         """A table whose columns are given as values, or as loaders to call on first use.
 
         A field without an entry is an error (``TypeError``), never a silently empty field:
         ``body`` is the one exception, always ``""`` (the index keeps no bodies).
         ``date_keys``: :meth:`date_keys` already worked out (the snapshot stores them), so
-        the date order needs no ``datetime`` made."""
+        the date order needs no ``datetime`` made. ``row_getters``: per column, how to read one
+        row without making the column: the rows a list draws are made from them, and the
+        columns only when something needs all of a column."""
         loaders: dict[str, Loader] = {"body": lambda: {"body": _Constant("", count)}}
         for name, value in columns.items():
             if name not in FIELDS:
@@ -118,6 +123,7 @@ class ArticleTable(Sequence[Article]):
             if len(date_keys) != count:
                 raise ValueError(f"date keys: {len(date_keys)} values for {count} rows")
             table._date_keys = date_keys
+        table._row_getters = dict(row_getters or {})
         return table
 
     # -- columns ----------------------------------------------------------------------------
@@ -137,6 +143,7 @@ class ArticleTable(Sequence[Article]):
                     if len(values) != self._count:
                         raise ValueError(f"column {other}: {len(values)} values for {self._count} rows")
                     self._columns.setdefault(other, values)
+                    self._row_getters.pop(other, None)  # and with it, the blob
                 found = self._columns[name]
         return found
 
@@ -188,9 +195,20 @@ class ArticleTable(Sequence[Article]):
 
     def _make(self, index: int) -> Article:
         columns = self._row_columns
-        if columns is None:
+        if columns is not None:
+            return Article(*[column[index] for column in columns])
+        if not self._row_getters:
             columns = self._row_columns = [self.column(name) for name in FIELDS]
-        return Article(*[column[index] for column in columns])
+            return Article(*[column[index] for column in columns])
+        values = []
+        for name in FIELDS:
+            column = self._columns.get(name)
+            if column is None:
+                getter = self._row_getters.get(name)
+                values.append(getter(index) if getter is not None else self.column(name)[index])
+            else:
+                values.append(column[index])
+        return Article(*values)
 
 
 class _Constant(Sequence[Any]):

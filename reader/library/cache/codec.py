@@ -32,6 +32,7 @@ from reader.library.model import Article, Problem
 from reader.library.scan import ScanReport
 from reader.library.snapshot import Library
 from reader.library.table import ArticleTable
+from reader.library.timeline import month_numbers
 
 TAG_SEP = "\x1f"
 """Joins an article's tags in the ``files`` table (a control character no cleaned tag has)."""
@@ -202,6 +203,9 @@ _NUL = "\x00"
 name can hold one."""
 _SNAPSHOT_TEXT = ("path", "title", "subtitle", "source", "link", "date", "author", "fingerprint", "extra")
 _CHECKSUMS = "checksums"
+_ENDS = ".ends"
+"""``title.ends``: where each value of the ``title`` blob ends (``array('I')``), so one row
+can be read without splitting the whole column."""
 
 
 def snapshot_of(library: Library) -> list[tuple[str, bytes]] | None:
@@ -228,7 +232,15 @@ def snapshot_of(library: Library) -> list[tuple[str, bytes]] | None:
             values = map(encode_extra_fields, column("aliases"), column("draft"), column("updated"), column("links"))
         else:
             values = column(name)
-        blob = text(values, count)
+        if name == "path":
+            blob = text(values, count)
+        else:  # read a row at a time until the whole column is needed: where each value ends
+            encoded = [value.encode("utf-8", "surrogatepass") for value in values]
+            blob = b"\x00".join(encoded)
+            if blob.count(0) != max(count - 1, 0) or len(blob) >= 1 << 32:
+                return None
+            ends = accumulate(map(len, encoded), lambda end, size: end + 1 + size)
+            parts.append((f"{name}{_ENDS}", array("I", ends).tobytes()))
         if blob is None:
             return None
         parts.append((name, blob))
@@ -245,6 +257,7 @@ def snapshot_of(library: Library) -> list[tuple[str, bytes]] | None:
         ("size", array("q", column("size")).tobytes()),
         ("mtime", array("d", column("mtime")).tobytes()),
         ("date_keys", array("d", table.date_keys()).tobytes()),
+        ("months", array("i", month_numbers(library)).tobytes()),
         ("problems", json.dumps([[p.path, p.reason, p.skipped] for p in library.problems]).encode()),
         ("skipped_dirs", json.dumps(library.skipped_dirs).encode()),
     ]
@@ -269,8 +282,8 @@ def _iso_or_empty() -> Callable[[datetime | None], str]:
 
 
 SNAPSHOT_PARTS_FOR_LOAD = (
-    "count", "checksums", "path", "title", "subtitle", "source", "link", "date", "author", "fingerprint",
-    "extra", "tag_names", "tag_ids", "tag_counts", "size", "mtime", "date_keys", "problems", "skipped_dirs",
+    "count", "checksums", "path", *_SNAPSHOT_TEXT[1:], *(f"{name}{_ENDS}" for name in _SNAPSHOT_TEXT[1:]),
+    "tag_names", "tag_ids", "tag_counts", "size", "mtime", "date_keys", "months", "problems", "skipped_dirs",
 )  # fmt: skip
 """Every part :func:`snapshot_of` writes: a snapshot without one of them is not used."""
 
@@ -319,12 +332,29 @@ def library_from_snapshot(root: Path, parts: dict[str, bytes]) -> Library:
     if len(keys) != count or len(parts["size"]) != 8 * count or len(parts["mtime"]) != 8 * count:
         raise ValueError("snapshot sizes do not add up")
 
+    months = memoryview(parts.pop("months")).cast("i").tolist()
+    if len(months) != count:
+        raise ValueError("snapshot months do not add up")
+    rows = {name: _row_reader(parts[name], parts.pop(f"{name}{_ENDS}"), count) for name in _SNAPSHOT_TEXT[1:]}
+
     def lazy(name: str, intern: bool = False) -> Callable[[], dict[str, list[Any]]]:
         def load() -> dict[str, list[Any]]:
             values = text(name, count)
             return {name: list(map(sys.intern, values)) if intern else values}
 
         return load
+
+    def extra_row(name: str) -> Callable[[int], Any]:
+        return lambda row: decode_extra([rows["extra"](row)])[name][0]
+
+    sizes, mtimes = memoryview(parts["size"]).cast("q"), memoryview(parts["mtime"]).cast("d")
+    row_getters: dict[str, Callable[[int], Any]] = {
+        **{name: rows[name] for name in ("title", "subtitle", "source", "link", "author", "fingerprint")},
+        "date": lambda row: Dates().convert([rows["date"](row)]).__next__(),
+        "size": sizes.__getitem__,
+        "mtime": mtimes.__getitem__,
+        **{name: extra_row(name) for name in _EXTRA_FIELDS},
+    }
 
     table = ArticleTable.from_columns(
         count,
@@ -343,10 +373,26 @@ def library_from_snapshot(root: Path, parts: dict[str, bytes]) -> Library:
             **dict.fromkeys(_EXTRA_FIELDS, lambda: decode_extra(text("extra", count))),
         },
         date_keys=keys,
+        row_getters=row_getters,
     )
     problems = [Problem(str(p), str(r), bool(s)) for p, r, s in json.loads(parts["problems"])]
     skipped = [str(d) for d in json.loads(parts["skipped_dirs"])]
-    return Library(root, table, problems, skipped)
+    library = Library(root, table, problems, skipped)
+    library.memo.months = months
+    return library
+
+
+def _row_reader(blob: bytes, ends_part: bytes, count: int) -> Callable[[int], str]:
+    """One value of a text column, read from its blob without splitting the rest."""
+    ends = memoryview(ends_part).cast("I")
+    if len(ends) != count or (count and ends[-1] != len(blob)):
+        raise ValueError("snapshot column ends do not add up")
+
+    def read(row: int) -> str:
+        start = ends[row - 1] + 1 if row else 0
+        return blob[start : ends[row]].decode("utf-8", "surrogatepass")
+
+    return read
 
 
 def encode_scan(report: ScanReport) -> str:
