@@ -155,7 +155,7 @@ def _bookmarks_parser() -> argparse.ArgumentParser:
 
 
 def load_library(
-    root: Path, *, use_cache: bool = True, verbose: bool = False, full_text: bool = False
+    root: Path, *, use_cache: bool = True, verbose: bool = False, full_text: bool = False, json_rows: bool = False
 ) -> tuple[Engine, Library]:
     """The library through the one pipeline (:class:`reader.library.engine.Engine`) the app uses.
 
@@ -168,7 +168,7 @@ def load_library(
     from reader.library.engine import Engine
 
     engine = Engine(root, use_cache=use_cache)
-    library = engine.load()
+    library = engine.load(json_rows=json_rows)
     if full_text:
         for message in engine.notices(engine.sync(library)):
             print(f"reader: {message}", file=sys.stderr)
@@ -237,7 +237,9 @@ def cmd_list(argv: Sequence[str]) -> int:
             print(f"reader: query: {make_inert(error)}", file=sys.stderr)
         return EXIT_USAGE
     words = query.needs_full_text
-    engine, library = load_library(root, use_cache=not args.no_cache, verbose=args.verbose, full_text=words)
+    engine, library = load_library(
+        root, use_cache=not args.no_cache, verbose=args.verbose, full_text=words, json_rows=args.json
+    )
     if not args.verbose and library.problems:
         skipped = sum(1 for p in library.problems if p.skipped)
         if skipped:
@@ -246,7 +248,7 @@ def cmd_list(argv: Sequence[str]) -> int:
     result = engine.search(library, query, marks, sort=args.sort)
     bookmarked = marks.bookmarked
     if args.json:
-        print_articles_json(library.articles, result.ids, [i in bookmarked for i in result.ids])
+        print_articles_json(library, result.ids, [i in bookmarked for i in result.ids])
         return 0
     articles = [library.articles[i] for i in result.ids]
     width = shutil.get_terminal_size((120, 24)).columns

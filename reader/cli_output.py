@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from reader.library.inert import make_inert
 
 if TYPE_CHECKING:
-    from reader.library.table import ArticleTable
+    from reader.library.snapshot import Library
 
 
 class InertStream:
@@ -36,6 +36,11 @@ class InertStream:
 
     def __getattr__(self, name: str) -> Any:  # flush, fileno, isatty, encoding …
         return getattr(self._stream, name)
+
+
+def _utf8(stream: TextIO) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return encoding == "utf8" and getattr(stream, "errors", "strict") in ("strict", "surrogateescape")
 
 
 def styled_stdout() -> TextIO:
@@ -74,16 +79,25 @@ def print_json(data: object) -> None:
     out.write("\n")
 
 
-def print_articles_json(table: ArticleTable, ids: Sequence[int], bookmarked: Sequence[bool]) -> None:
+def print_articles_json(library: Library, ids: Sequence[int], bookmarked: Sequence[bool]) -> None:
     """``reader list --json``: :func:`print_json` of the ``to_json`` record of each row ``ids``.
 
     When a script reads it, the same bytes come from ``safe_json.rows``, which skips the
-    100,000 intermediate dicts (1.5 s → 0.4 s at 100,000 articles here) and the articles too."""
+    100,000 intermediate dicts (1.5 s → 0.4 s at 100,000 articles here) and the articles too;
+    or, when the library is the cache's snapshot unchanged, from the records the cache stored
+    (``safe_json.stored_rows``, ~0.1 s), written as they are to a UTF-8 stdout."""
     from reader.library import safe_json
 
     out = styled_stdout()
+    table = library.articles
+    stored = library.memo.json_rows
     if out.isatty():
         print_json([table[i].to_json(bookmarked=b) for i, b in zip(ids, bookmarked, strict=True)])
+    elif stored is not None and _utf8(out) and hasattr(out, "buffer"):
+        out.flush()
+        out.buffer.write(safe_json.stored_rows(*stored, ids, bookmarked))
+        out.buffer.write(b"\n")
+        out.buffer.flush()
     else:
         out.write(safe_json.rows(table, ids, bookmarked))
         out.write("\n")

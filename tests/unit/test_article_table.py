@@ -83,3 +83,25 @@ def test_live_changes_keep_the_unchanged_rows_unmade(library_copy: Path, made: l
     assert changed.articles[changed.by_path[first]] == warm.articles[warm.by_path[first]]
     assert changed.articles[changed.orders["date"][0]].title == "A new one"  # its date key too
     assert changed.articles == Library.load(library_copy).articles
+
+
+def test_stored_records_print_what_the_columns_print(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``reader list --json`` from the cache's stored records: the same bytes as encoding the
+    columns, hostile names and titles and bookmark flags included; the app never loads them."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "lib"
+    shutil.copytree(SAMPLE, root)
+    hostile = ["\x1b[31mred\x1b[0m", "C1 \x9b2J", "bidi \u202egnp.exe", 'quote " \\ back', "zero\u200bwidth", "ünï ☃"]
+    for n, text in enumerate(hostile):
+        write_clipping(root, f"h{n} {text[:4]}.md", text, source=text, tags=(text, f"facet.x={text}"))
+    Engine(root).load()
+    for_cli = Engine(root).load(json_rows=True)
+    for_app = cache.load_cached(root)
+    assert for_cli.memo.json_rows is not None and for_app is not None and for_app.memo.json_rows is None
+    ids = for_cli.search("", sort="title").ids
+    flags = [i % 3 == 0 for i in range(len(ids))]
+    assert len(ids) == 36 + len(hostile)
+    stored = safe_json.stored_rows(*for_cli.memo.json_rows, ids, flags)
+    assert stored == safe_json.rows(for_app.articles, ids, flags).encode("utf-8")
+    records = [for_app.articles[i].to_json(bookmarked=b) for i, b in zip(ids, flags, strict=True)]
+    assert stored == safe_json.dumps(records).encode()

@@ -40,13 +40,14 @@ def cache_path(root: Path | str) -> Path:
     return paths.cache_file(root, "indexes")
 
 
-def load_cached(root: Path | str) -> Library | None:
+def load_cached(root: Path | str, *, json_rows: bool = False) -> Library | None:
     """The library as the cache last saw it, without reading one article; ``None`` without a
     usable cache. May be out of date: follow with :func:`refresh` (in the background).
 
     A corrupt or foreign cache file is deleted (the next :func:`refresh` rebuilds it); a locked
     one is left alone. A damaged snapshot is dropped and the rows serve; a damaged row leaves
-    its article out, and the next refresh reads that file again.
+    its article out, and the next refresh reads that file again. ``json_rows``: also the stored
+    ``reader list --json`` records (:attr:`SnapshotMemo.json_rows`), which nothing else reads.
     """
     root_path = paths.library_root(root)
     try:
@@ -62,7 +63,9 @@ def load_cached(root: Path | str) -> Library | None:
     corrupt = False
     try:
         with gc_paused():
-            parts = dict(conn.execute("SELECT name, data FROM snapshot").fetchall())
+            skip = () if json_rows else tuple(codec.ON_REQUEST)
+            marks = ", ".join("?" * len(skip))
+            parts = dict(conn.execute(f"SELECT name, data FROM snapshot WHERE name NOT IN ({marks})", skip).fetchall())
             if parts:
                 with contextlib.suppress(ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError):
                     return codec.library_from_snapshot(root_path, parts)
