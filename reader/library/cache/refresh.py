@@ -15,6 +15,7 @@ import contextlib
 import os
 import sqlite3
 import stat as stat_module
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from reader.library.cache.schema import SELECT_ROWS, CacheLocked, CacheUnusable,
 from reader.library.cache.writer import CacheWriter
 from reader.library.model import Article, Problem
 from reader.library.orders import gc_paused
-from reader.library.prewalk import Walked
+from reader.library.prewalk import Walked, WalkedFiles
 from reader.library.scan import OUTSIDE, FileEntry, ScanReport, iter_walk, outside_library, walk
 from reader.library.snapshot import Library
 from reader.library.sqlite import delete_database, is_busy, same_stamp
@@ -130,12 +131,18 @@ def refresh(
         writer = _writer(root_path, use_cache)
         try:
             entries: list[FileEntry] | None = None
+            if library is not None and writer is not None and walked is not None:
+                if isinstance(walked[0], WalkedFiles) and _same_columns(library, writer, walked[0], walked[1]):
+                    if not writer.has_snapshot:
+                        writer.write_snapshot(library, walked[1])
+                    return library
+                walked = (list(walked[0]), walked[1])
             if library is not None and writer is not None:
                 if walked is None:
                     report = ScanReport([], [])
                     files = iter_walk(root_path, report)
                 else:
-                    entries, report = walked
+                    entries, report = list(walked[0]), walked[1]
                     files = iter(entries)
                 matched, differing = _compare(library, writer, files, report)
                 if differing is None:
@@ -147,7 +154,7 @@ def refresh(
                 if prefix is not None:
                     entries = [*prefix, *differing, *files]
             elif walked is not None:
-                entries, report = walked
+                entries, report = list(walked[0]), walked[1]
             if entries is None:
                 entries, report = walk(root_path)
             return _refresh(root_path, entries, report, library, writer, progress, on_batch, workers)
@@ -289,6 +296,51 @@ def _compare(
         and library.problems == report.problems + per_file
     )
     return matched, None if same else []
+
+
+def _same_columns(library: Library, writer: CacheWriter, files: WalkedFiles, report: ScanReport) -> bool:
+    """:func:`_compare`'s "nothing changed", column by column: the walked files are exactly the
+    cache's rows (paths, sizes and ``mtime_ns`` compared as whole lists and arrays, in C), the
+    articles are exactly the walked files that are not skipped ones, with the same stamps, and
+    the problems and skipped folders are the walk's and the files' own. ``False`` on any doubt:
+    the caller then compares file by file, as without the child's walk."""
+    rows = writer.stamps_in_order()
+    if rows is None:
+        return False
+    try:
+        stored = rows.fetchall()
+    except sqlite3.Error:
+        return False
+    finally:
+        rows.close()
+    paths = files.paths
+    if len(stored) != len(paths):
+        return False
+    if stored:
+        stored_paths, stored_sizes, stored_mtimes = zip(*stored, strict=True)
+        if (
+            list(stored_paths) != paths
+            or array("q", stored_sizes) != files.sizes
+            or array("q", stored_mtimes) != files.mtimes
+        ):
+            return False
+    table = library.articles
+    positions = list(map(library.by_path.get, paths))
+    at = [i for i, position in enumerate(positions) if position is not None]
+    if [positions[i] for i in at] != list(range(len(table))):
+        return False  # an article not walked, or out of order
+    grouped = _by_path(library.problems)
+    if len(at) < len(paths) and not all(
+        any(p.skipped for p in grouped.get(paths[i], ())) for i, position in enumerate(positions) if position is None
+    ):
+        return False  # a walked file that is neither an article nor a skipped file
+    sizes, mtimes = files.sizes, files.mtimes
+    walked_sizes = [sizes[i] for i in at]
+    walked_seconds = [mtimes[i] / 1e9 for i in at]
+    if not all(map(same_stamp, table.column("size"), table.column("mtime"), walked_sizes, walked_seconds)):
+        return False
+    per_file = [problem for path in paths for problem in grouped.get(path, ())] if grouped else []
+    return library.skipped_dirs == report.skipped_dirs and library.problems == report.problems + per_file
 
 
 def _by_path(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
