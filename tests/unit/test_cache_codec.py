@@ -169,3 +169,11 @@ def test_every_module_that_reads_files_is_in_the_parser_version() -> None:
     used = {name.rsplit(".", 1)[-1] for name in loaded if name.startswith("reader.library.") and name.count(".") == 2}
     assert {"parse", "scan", "model", "dates", "tags"} <= used
     assert used & schema._NOT_PARSING == set()
+
+
+def test_modules_whose_results_the_snapshot_stores_are_in_the_parser_version() -> None:
+    """The snapshot keeps the ``reader list --json`` records (safe_json), the date keys (table)
+    and the months (timeline): a change to any of them must not be served from an old cache."""
+    from reader.library.cache import schema
+
+    assert {"safe_json", "table", "timeline"} & schema._NOT_PARSING == set()
