@@ -169,7 +169,7 @@ class Engine:
             cached, walked = prewalk.while_walking(self.root, lambda: self.load_cached(json_rows=json_rows))
         else:
             cached, walked = None, None
-        library = cache.refresh(self.root, cached, use_cache=self.use_cache, walked=walked)
+        library = cache.refresh(self.root, cached, use_cache=self.use_cache, walked=walked, json_rows=json_rows)
         if full_text:
             self.sync(library)
         return library

@@ -112,6 +112,7 @@ def refresh(
     use_cache: bool = True,
     workers: int | None = None,
     walked: Walked | None = None,
+    json_rows: bool = False,
 ) -> Library:
     """Bring a library up to date with its folder, and save what changed in the cache.
 
@@ -125,10 +126,14 @@ def refresh(
     UI can show the first articles long before the last are parsed. Both are called from the
     thread running ``refresh``. ``use_cache=False`` neither reads nor writes the cache.
     ``walked``: the folder already walked (:mod:`reader.library.prewalk`), used instead.
+    ``json_rows``: a library whose snapshot this refresh writes keeps its ``reader list --json``
+    records (:attr:`reader.library.snapshot.SnapshotMemo.json_rows`).
     """
     root_path = paths.library_root(root)
     with gc_paused():
         writer = _writer(root_path, use_cache)
+        if writer is not None:
+            writer.keep_json_rows = json_rows
         try:
             entries: list[FileEntry] | None = None
             if library is not None and writer is not None and walked is not None:

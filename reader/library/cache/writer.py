@@ -38,6 +38,8 @@ class CacheWriter:
         self.conn: sqlite3.Connection | None = None
         self.lock = WriteLock(path)
         self.has_snapshot = False
+        self.keep_json_rows = False
+        """Keep the ``reader list --json`` records on the library a snapshot is written for."""
         self.pending: list[tuple[Any, ...]] = []
 
     def open(self) -> bool:
@@ -158,7 +160,7 @@ class CacheWriter:
         self.flush()
         if self.conn is None:
             return
-        parts = codec.snapshot_of(library) or []
+        parts = codec.snapshot_of(library, keep_json_rows=self.keep_json_rows) or []
         conn = self.conn
         try:
             with transaction(conn):
