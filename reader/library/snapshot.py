@@ -129,12 +129,11 @@ class Library:
             self.by_path = dict(zip(articles.column("path"), rows, strict=True))
             # Distinct spellings in first-seen order with their counts, in C (Counter keeps
             # insertion order); then one Python step per distinct tag, not per tag use.
-            spellings = Counter(chain.from_iterable(articles.column("tags")))
             tag_index: dict[str, int] = {}
             names: list[str] = []
             counts: list[int] = []
             tag_of: dict[str, int] = {}
-            for spelling, count in spellings.items():
+            for spelling, count in articles.tag_uses():
                 key = spelling.casefold()
                 tid = tag_index.get(key)
                 if tid is None:

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any, overload
 
@@ -46,7 +47,9 @@ class ArticleTable(Sequence[Article]):
     (and maybe others); every field must have one. ``made`` is the articles already made, by
     row, ``None`` where not yet."""
 
-    __slots__ = ("_columns", "_count", "_date_keys", "_loaders", "_lock", "_made", "_row_columns", "_row_getters")
+    __slots__ = (
+        "_columns", "_count", "_date_keys", "_loaders", "_lock", "_made", "_row_columns", "_row_getters", "_tag_uses",
+    )  # fmt: skip
 
     def __init__(self, count: int, loaders: Mapping[str, Loader], made: list[Article | None] | None = None) -> None:
         missing = set(FIELDS) - set(loaders)
@@ -62,6 +65,7 @@ class ArticleTable(Sequence[Article]):
         self._date_keys: Sequence[float] | None = None
         self._row_getters: dict[str, Callable[[int], Any]] = {}
         """Per column not made yet, how to read one row of it (the snapshot's blobs)."""
+        self._tag_uses: Callable[[], Iterable[tuple[str, int]]] | None = None
         self._lock = threading.Lock()
         """Held while a loader runs: each runs once (a snapshot's loader frees its blob)."""
 
@@ -104,6 +108,7 @@ class ArticleTable(Sequence[Article]):
         *,
         date_keys: Sequence[float] | None = None,
         row_getters: Mapping[str, Callable[[int], Any]] | None = None,
+        tag_uses: Callable[[], Iterable[tuple[str, int]]] | None = None,
     ) -> ArticleTable:
         """A table whose columns are given as values, or as loaders to call on first use.
 
@@ -112,7 +117,8 @@ class ArticleTable(Sequence[Article]):
         ``date_keys``: :meth:`date_keys` already worked out (the snapshot stores them), so
         the date order needs no ``datetime`` made. ``row_getters``: per column, how to read one
         row without making the column: the rows a list draws are made from them, and the
-        columns only when something needs all of a column."""
+        columns only when something needs all of a column. ``tag_uses``: :meth:`tag_uses`
+        worked out without the tags column (the snapshot counts its tag ids)."""
         loaders: dict[str, Loader] = {"body": lambda: {"body": _Constant("", count)}}
         for name, value in columns.items():
             if name not in FIELDS:
@@ -124,6 +130,7 @@ class ArticleTable(Sequence[Article]):
                 raise ValueError(f"date keys: {len(date_keys)} values for {count} rows")
             table._date_keys = date_keys
         table._row_getters = dict(row_getters or {})
+        table._tag_uses = tag_uses
         return table
 
     # -- columns ----------------------------------------------------------------------------
@@ -154,6 +161,14 @@ class ArticleTable(Sequence[Article]):
         if keys is None:
             keys = self._date_keys = date_keys(self.column("date"))
         return keys
+
+    def tag_uses(self) -> Iterable[tuple[str, int]]:
+        """Each tag spelling with the number of articles carrying it, in the order the articles
+        first use them: what the library's tag index is built from (a warm start counts the
+        snapshot's tag ids in C and makes no tuple of tags: ~0.15 s of ~0.37 at 100,000)."""
+        if self._tag_uses is not None and "tags" not in self._columns:
+            return self._tag_uses()
+        return Counter(chain.from_iterable(self.column("tags"))).items()
 
     def has_column(self, name: str) -> bool:
         """Whether :meth:`column` answers without making anything."""

@@ -350,13 +350,17 @@ async def test_scrolled_message_is_debounced(monkeypatch: pytest.MonkeyPatch) ->
     async with shown(make_article(), size=(100, 20), focus=True) as (app, pilot, _view):
         started = time.monotonic()
         await pilot.press("j", "j", "j", "j")
-        if time.monotonic() - started < 0.4:  # on a loaded machine the presses alone can take longer
+        pressing = time.monotonic() - started
+        if pressing < 0.4:  # on a loaded machine the presses alone can take longer
             assert not [m for m in app.messages if isinstance(m, ArticleView.Scrolled)]  # not yet
         await pilot.pause(1.0)
-        scrolled = [m for m in app.messages if isinstance(m, ArticleView.Scrolled)]
-        assert [(m.article_path, m.scroll_y) for m in scrolled] == [("therecord/ransom.md", 4)]
+        scrolled = [(m.article_path, m.scroll_y) for m in app.messages if isinstance(m, ArticleView.Scrolled)]
+        if pressing < 0.5:  # within one delay: one report, of where the scrolling ended
+            assert scrolled == [("therecord/ransom.md", 4)]
+        else:  # a pause longer than the delay between two presses is worth a report of its own
+            assert scrolled[-1] == ("therecord/ransom.md", 4) and len(scrolled) <= 4
         await pilot.pause(0.4)  # nothing new without scrolling
-        assert len([m for m in app.messages if isinstance(m, ArticleView.Scrolled)]) == 1
+        assert len([m for m in app.messages if isinstance(m, ArticleView.Scrolled)]) == len(scrolled)
 
 
 async def test_restoring_a_position_does_not_report_it() -> None:

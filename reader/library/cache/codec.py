@@ -21,6 +21,7 @@ import json
 import sys
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import accumulate, chain, repeat
@@ -351,11 +352,23 @@ def library_from_snapshot(root: Path, parts: dict[str, bytes]) -> Library:
         raise ValueError("snapshot path outside the library")
     names_blob = parts.pop("tag_names")
     names = names_blob.decode("utf-8", "surrogatepass").split(_NUL) if names_blob else []
-    flat = tuple(map(names.__getitem__, memoryview(parts.pop("tag_ids")).cast("I")))
-    ends = list(accumulate(memoryview(parts.pop("tag_counts")).cast("I")))
-    if len(ends) != count or (ends[-1] if ends else 0) != len(flat):
+    tag_ids = memoryview(parts.pop("tag_ids")).cast("I")
+    tag_ends = array("I", accumulate(memoryview(parts.pop("tag_counts")).cast("I")))
+    if len(tag_ends) != count or (tag_ends[-1] if tag_ends else 0) != len(tag_ids):
         raise ValueError("snapshot tags do not add up")
-    tags = list(map(flat.__getitem__, map(slice, [0, *ends[:-1]], ends)))
+    if tag_ids and max(tag_ids) >= len(names):
+        raise ValueError("snapshot tag ids out of range")
+
+    def all_tags() -> dict[str, list[tuple[str, ...]]]:
+        flat = tuple(map(names.__getitem__, tag_ids))
+        return {"tags": list(map(flat.__getitem__, map(slice, [0, *tag_ends[:-1]], tag_ends)))}
+
+    def tags_of(row: int) -> tuple[str, ...]:
+        return tuple(map(names.__getitem__, tag_ids[tag_ends[row - 1] if row else 0 : tag_ends[row]]))
+
+    def tag_uses() -> list[tuple[str, int]]:
+        uses = Counter(tag_ids)
+        return [(name, uses[i]) for i, name in enumerate(names)]
     keys = memoryview(parts.pop("date_keys")).cast("d").tolist()
     if len(keys) != count or len(parts["size"]) != 8 * count or len(parts["mtime"]) != 8 * count:
         raise ValueError("snapshot sizes do not add up")
@@ -379,6 +392,7 @@ def library_from_snapshot(root: Path, parts: dict[str, bytes]) -> Library:
     row_getters: dict[str, Callable[[int], Any]] = {
         **{name: rows[name] for name in ("title", "subtitle", "source", "link", "author", "fingerprint")},
         "date": lambda row: Dates().convert([rows["date"](row)]).__next__(),
+        "tags": tags_of,
         "size": sizes.__getitem__,
         "mtime": mtimes.__getitem__,
         **{name: extra_row(name) for name in _EXTRA_FIELDS},
@@ -394,7 +408,7 @@ def library_from_snapshot(root: Path, parts: dict[str, bytes]) -> Library:
             "link": lazy("link"),
             "date": lambda: {"date": list(Dates().convert(text("date", count)))},
             "author": lazy("author", intern=True),
-            "tags": tags,
+            "tags": all_tags,
             "fingerprint": lazy("fingerprint"),
             "size": lambda: {"size": memoryview(parts.pop("size")).cast("q").tolist()},
             "mtime": lambda: {"mtime": memoryview(parts.pop("mtime")).cast("d").tolist()},
@@ -402,6 +416,7 @@ def library_from_snapshot(root: Path, parts: dict[str, bytes]) -> Library:
         },
         date_keys=keys,
         row_getters=row_getters,
+        tag_uses=tag_uses,
     )
     problems = [Problem(str(p), str(r), bool(s)) for p, r, s in json.loads(parts["problems"])]
     skipped = [str(d) for d in json.loads(parts["skipped_dirs"])]
