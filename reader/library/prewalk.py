@@ -22,12 +22,13 @@ import pickle
 import signal
 import threading
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar, overload
+from typing import TypeVar
 
 from reader.library.orders import gc_paused
 from reader.library.scan import FileEntry, ScanReport, iter_walk
+from reader.library.table import Rows
 
 Walked = tuple[Sequence[FileEntry], ScanReport]
 """What :func:`reader.library.cache.refresh` takes instead of walking: the entries in path
@@ -83,7 +84,7 @@ def _read_back(root: Path, data: bytes) -> Walked:
     return WalkedFiles(os.path.join(str(root), ""), paths, sizes, mtimes, odd), report
 
 
-class WalkedFiles(Sequence[FileEntry]):
+class WalkedFiles(Rows[FileEntry]):
     """The child's walk as columns, a :class:`FileEntry` made only for a file asked for.
 
     When nothing changed — the common warm start — the cache compares the columns with its
@@ -104,27 +105,10 @@ class WalkedFiles(Sequence[FileEntry]):
     def __len__(self) -> int:
         return len(self.paths)
 
-    @overload
-    def __getitem__(self, index: int) -> FileEntry: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[FileEntry]: ...
-    def __getitem__(self, index: int | slice) -> FileEntry | list[FileEntry]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def _item(self, index: int) -> FileEntry:
         path = self.paths[index]
-        index = index % len(self.paths)
         abspath = self.odd.get(index) or self.prefix + path
         return FileEntry(path, abspath, self.sizes[index], self.mtimes[index])
-
-    def __iter__(self) -> Iterator[FileEntry]:
-        return map(self.__getitem__, range(len(self.paths)))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 def _child(root: Path, write_end: int) -> None:

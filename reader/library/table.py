@@ -29,9 +29,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import chain, repeat
 from operator import attrgetter
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from reader.library.model import Article
+
+T = TypeVar("T")
 
 FIELDS = tuple(field.name for field in dataclasses.fields(Article))
 """Every field of :class:`Article`, in its constructor's order."""
@@ -40,7 +42,42 @@ Loader = Callable[[], Mapping[str, Sequence[Any]]]
 """Makes one or more columns at once (the snapshot's ``extra`` blob fills four)."""
 
 
-class ArticleTable(Sequence[Article]):
+class Rows(Sequence[T]):
+    """A sequence whose items are made on demand by :meth:`_item` (a row index from 0): slices,
+    negative indexes, iteration and comparison with any sequence, written once for the
+    library's tables (:class:`ArticleTable`, :class:`reader.library.prewalk.WalkedFiles`)."""
+
+    __slots__ = ()
+
+    def _item(self, index: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        count = len(self)
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(count))]
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError(index)
+        return self._item(index)
+
+    def __iter__(self) -> Iterator[T]:
+        return map(self._item, range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value
+
+
+class ArticleTable(Rows[Article]):
     """The articles of one library snapshot, column by column (see the module's docstring).
 
     ``loaders`` maps each field of :class:`Article` to a function that returns that column
@@ -179,31 +216,16 @@ class ArticleTable(Sequence[Article]):
     def __len__(self) -> int:
         return self._count
 
-    @overload
-    def __getitem__(self, index: int) -> Article: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Article]: ...
-    def __getitem__(self, index: int | slice) -> Article | list[Article]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._count))]
+    def _item(self, index: int) -> Article:
         article = self._made[index]
         if article is None:
-            if index < 0:
-                index += self._count
             article = self._made[index] = self._make(index)
         return article
 
     def __iter__(self) -> Iterator[Article]:
         made = self._made
         for i, article in enumerate(made):
-            yield article if article is not None else self[i]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]  # mutable-looking, compared by value
+            yield article if article is not None else self._item(i)
 
     def __repr__(self) -> str:
         return f"<ArticleTable: {self._count} articles>"
