@@ -18,7 +18,7 @@ from reader.state import export
 from reader.state.document import Bookmark, Document, new_id, now_iso, set_reading
 from reader.state.export import ExportFormat
 from reader.state.highlights import Highlight
-from reader.state.identity import match
+from reader.state.identity import as_table, match
 from reader.state.statefile import StateFile
 
 
@@ -110,11 +110,13 @@ class StateStore(StateFile):
         agrees with the per-row star the UI draws.
         """
         if not len(self._doc.bookmarks):
-            return set()  # before the articles are listed: a library may make them on demand
-        articles = articles if isinstance(articles, list | tuple) else list(articles)
-        self.resolve(articles)
-        find = self._doc.bookmarks.find_article
-        return {article.path for article in articles if find(article) is not None}
+            return set()
+        table = as_table(articles)  # read as columns: no article is made for this
+        self.resolve(table)
+        find = self._doc.bookmarks.find
+        column = table.column
+        rows = zip(column("link"), column("fingerprint"), column("path"), strict=True)
+        return {path for link, fingerprint, path in rows if find(link, fingerprint, path) is not None}
 
     # ------------------------------------------------------------------ reading state
 
@@ -132,12 +134,14 @@ class StateStore(StateFile):
         with self._mutex:
             table = self._doc.reading
             if not len(table):
-                return set()  # before the articles are listed: a library may make them on demand
-            articles = articles if isinstance(articles, list | tuple) else list(articles)
-            for entry, article in match(list(table), articles):
+                return set()
+            rows = as_table(articles)  # read as columns: no article is made for this
+            for entry, article in match(list(table), rows):
                 if article is not None:
                     self._relocate("reading", table, entry, article)
-            return {article.path for article in articles if (e := table.find_article(article)) and e.read}
+            column = rows.column
+            found = map(table.find, column("link"), column("fingerprint"), column("path"))
+            return {path for path, e in zip(column("path"), found, strict=True) if e is not None and e.read}
 
     def scroll_of(self, article: Article) -> int:
         """The remembered scroll offset (lines), 0 for an article never scrolled."""

@@ -105,3 +105,25 @@ def test_stored_records_print_what_the_columns_print(tmp_path: Path, monkeypatch
     assert stored == safe_json.rows(for_app.articles, ids, flags).encode("utf-8")
     records = [for_app.articles[i].to_json(bookmarked=b) for i, b in zip(ids, flags, strict=True)]
     assert stored == safe_json.dumps(records).encode()
+
+
+def test_reading_state_is_matched_without_making_the_library(
+    library_copy: Path, made: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Bookmarks and read marks are found by their link, fingerprint and path columns: the
+    articles made are the few they match, not the whole library."""
+    from reader.state import StateStore
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    cold = Engine(library_copy).load()
+    store = StateStore(library_copy)
+    store.toggle_bookmark(cold.articles[2])
+    store.set_read(cold.articles[5])
+    engine = Engine(library_copy)
+    warm = engine.load()
+    made.clear()
+
+    marks = engine.marks(warm, StateStore(library_copy))
+    assert marks.bookmarked == {warm.by_path[cold.articles[2].path]}
+    assert marks.read == {warm.by_path[cold.articles[5].path]}
+    assert sorted(set(made)) == sorted({cold.articles[2].path, cold.articles[5].path})
