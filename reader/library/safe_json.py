@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from itertools import accumulate, chain
 from json.encoder import encode_basestring as _encode_basestring
 from typing import TYPE_CHECKING, Any
 
+from reader.library.table import ArticleTable, per_date
+
 if TYPE_CHECKING:
     from reader.library.model import Article
-    from reader.library.table import ArticleTable
 
 INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff"
 """Zero-width and bidi-control characters: they reorder or hide text without being seen."""
@@ -80,8 +81,6 @@ def articles(records: Sequence[Article], bookmarked: Sequence[bool]) -> str:
     output only: the indented form is for a person at a terminal and goes through :func:`dumps`.
     tests/unit/test_safe_json.py holds the two equal on hostile records.
     """
-    from reader.library.table import ArticleTable
-
     return rows(ArticleTable.of(records), range(len(records)), bookmarked)
 
 
@@ -107,7 +106,7 @@ def heads(table: ArticleTable, ids: Sequence[int]) -> list[str]:
         return list(map(table.column(name).__getitem__, ids))
 
     columns = [_contents(gather(name)) for name in ("path", "title", "subtitle", "source", "link", "author")]
-    dates = list(map(_date_writer(), gather("date")))
+    dates = list(map(per_date(_quoted_iso, "null"), gather("date")))
     all_tags = gather("tags")
     names = list(dict.fromkeys(chain.from_iterable(all_tags)))
     encoded = dict(zip(names, _contents(names), strict=True))
@@ -138,20 +137,6 @@ def stored_rows(blob: bytes, ends: Sequence[int], ids: Sequence[int], bookmarked
     return b"[" + b", ".join(map(bytes.__add__, pieces, tails)) + b"]"
 
 
-def _date_writer() -> Callable[[datetime | None], str]:
-    """A date's JSON (``null`` for none), each date *object* written once: the cache hands out
-    one object per distinct stored date. Keyed by identity, not by value: two aware datetimes
-    of one instant in different zones are equal (one dict key) but print differently. Every
-    key stays alive while the writer is used, so no identity is reused."""
-    written: dict[int, str] = {}
-
-    def write(date: datetime | None) -> str:
-        if date is None:
-            return "null"
-        key = id(date)
-        text = written.get(key)
-        if text is None:
-            text = written[key] = f'"{date.isoformat()}"'
-        return text
-
-    return write
+def _quoted_iso(date: datetime) -> str:
+    """A date's JSON (:func:`reader.library.table.per_date` writes each date object once)."""
+    return f'"{date.isoformat()}"'

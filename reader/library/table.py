@@ -34,6 +34,7 @@ from typing import Any, TypeVar, overload
 from reader.library.model import Article
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 FIELDS = tuple(field.name for field in dataclasses.fields(Article))
 """Every field of :class:`Article`, in its constructor's order."""
@@ -271,25 +272,37 @@ UNDATED = float("inf")
 """The date key of an article without a date: after every dated one."""
 
 
+def per_date(convert: Callable[[datetime], V], none: V) -> Callable[[datetime | None], V]:
+    """``convert`` of a date (``none`` for no date), worked out once per date *object*: the
+    cache hands out one object per distinct stored date (47,700 for 100,000 articles in the
+    bench library). Keyed by identity, not by value: two aware datetimes of one instant in
+    different zones are equal (one dict key) but print differently. The caller keeps every
+    date alive while it uses this (a column does), so no identity is reused."""
+    done: dict[int, V] = {}
+
+    def of(date: datetime | None) -> V:
+        if date is None:
+            return none
+        try:
+            return done[id(date)]
+        except KeyError:
+            value = done[id(date)] = convert(date)
+            return value
+
+    return of
+
+
+def _date_key(date: datetime) -> float:
+    return -date.timestamp()
+
+
 def date_keys(dates: Iterable[datetime | None]) -> list[float]:
-    """The date sort keys of :meth:`ArticleTable.date_keys`, each distinct date object worked
-    out once (the cache hands out one object per distinct stored date)."""
-    seen: dict[int, float] = {}
-    keys: list[float] = []
-    append = keys.append
-    for when in dates:
-        if when is None:
-            append(UNDATED)
-            continue
-        key = seen.get(id(when))
-        if key is None:
-            key = seen[id(when)] = -when.timestamp()
-        append(key)
-    return keys
+    """The date sort keys of :meth:`ArticleTable.date_keys`."""
+    return list(map(per_date(_date_key, UNDATED), dates))
 
 
 def _given(name: str, values: Sequence[Any]) -> Loader:
     return lambda: {name: values}
 
 
-__all__ = ["FIELDS", "UNDATED", "ArticleTable", "date_keys"]
+__all__ = ["FIELDS", "UNDATED", "ArticleTable", "date_keys", "per_date"]

@@ -33,7 +33,7 @@ from reader.library import safe_json
 from reader.library.model import Article, Problem
 from reader.library.scan import ScanReport
 from reader.library.snapshot import Library
-from reader.library.table import ArticleTable
+from reader.library.table import ArticleTable, per_date
 from reader.library.timeline import month_numbers
 
 TAG_SEP = "\x1f"
@@ -232,7 +232,7 @@ def snapshot_of(library: Library, *, keep_json_rows: bool = False) -> list[tuple
 
     for name in _SNAPSHOT_TEXT:
         if name == "date":
-            values: Iterable[str] = map(_iso_or_empty(), column("date"))
+            values: Iterable[str] = map(per_date(datetime.isoformat, ""), column("date"))
         elif name == "extra":
             values = map(encode_extra_fields, column("aliases"), column("draft"), column("updated"), column("links"))
         else:
@@ -285,22 +285,6 @@ def _json_parts(library: Library, keep: bool) -> list[tuple[str, bytes]]:
     if keep:
         library.memo.json_rows = (blob, ends)
     return [(JSON_ROWS, blob), (f"{JSON_ROWS}{_ENDS}", ends.tobytes())]
-
-
-def _iso_or_empty() -> Callable[[datetime | None], str]:
-    """A date's stored text (``""`` for none), each date *object* written once (see
-    :func:`reader.library.safe_json` for why by identity)."""
-    written: dict[int, str] = {}
-
-    def write(date: datetime | None) -> str:
-        if date is None:
-            return ""
-        text = written.get(id(date))
-        if text is None:
-            text = written[id(date)] = date.isoformat()
-        return text
-
-    return write
 
 
 SNAPSHOT_PARTS_FOR_LOAD = (
