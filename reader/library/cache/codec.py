@@ -240,12 +240,11 @@ def snapshot_of(library: Library, *, keep_json_rows: bool = False) -> list[tuple
         if name == "path":
             blob = text(values, count)
         else:  # read a row at a time until the whole column is needed: where each value ends
-            encoded = [value.encode("utf-8", "surrogatepass") for value in values]
-            blob = b"\x00".join(encoded)
-            if blob.count(0) != max(count - 1, 0) or len(blob) >= 1 << 32:
+            joined = _joined([value.encode("utf-8", "surrogatepass") for value in values])
+            if joined is None:
                 return None
-            ends = accumulate(map(len, encoded), lambda end, size: end + 1 + size)
-            parts.append((f"{name}{_ENDS}", array("I", ends).tobytes()))
+            blob, ends = joined
+            parts.append((f"{name}{_ENDS}", ends.tobytes()))
         if blob is None:
             return None
         parts.append((name, blob))
@@ -271,17 +270,25 @@ def snapshot_of(library: Library, *, keep_json_rows: bool = False) -> list[tuple
     return parts
 
 
+def _joined(encoded: list[bytes]) -> tuple[bytes, array[int]] | None:
+    """Values NUL-joined, and where each ends (:func:`_row_reader` reads one back); ``None``
+    when a value holds a NUL or the blob is past what an ``array('I')`` offset can point at."""
+    blob = b"\x00".join(encoded)
+    if blob.count(0) != max(len(encoded) - 1, 0) or len(blob) >= 1 << 32:
+        return None
+    return blob, array("I", accumulate(map(len, encoded), lambda end, size: end + 1 + size))
+
+
 def _json_parts(library: Library, keep: bool) -> list[tuple[str, bytes]]:
     """Each row's ``reader list --json`` record but its bookmark flag (:func:`safe_json.heads`),
     NUL-joined (JSON escapes every NUL), and where each ends: what makes a warm ``reader list
     --json`` a matter of copying bytes (see :func:`safe_json.stored_rows`). Read only by the
     CLI (:data:`ON_REQUEST`): the app never loads these ~58 MB at 100,000 articles."""
     table = library.articles
-    encoded = [head.encode("utf-8") for head in safe_json.heads(table, range(len(table)))]
-    blob = b"\x00".join(encoded)
-    if len(blob) >= 1 << 32:
+    joined = _joined([head.encode("utf-8") for head in safe_json.heads(table, range(len(table)))])
+    if joined is None:
         return []
-    ends = array("I", accumulate(map(len, encoded), lambda end, size: end + 1 + size))
+    blob, ends = joined
     if keep:
         library.memo.json_rows = (blob, ends)
     return [(JSON_ROWS, blob), (f"{JSON_ROWS}{_ENDS}", ends.tobytes())]
