@@ -136,18 +136,23 @@ def refresh(
             writer.keep_json_rows = json_rows
         try:
             entries: list[FileEntry] | None = None
-            if library is not None and writer is not None and walked is not None:
-                if isinstance(walked[0], WalkedFiles) and _same_columns(library, writer, walked[0], walked[1]):
+            if walked is not None:
+                files_walked, report = walked
+                if (
+                    library is not None
+                    and writer is not None
+                    and isinstance(files_walked, WalkedFiles)
+                    and _same_columns(library, writer, files_walked, report)
+                ):
                     if not writer.has_snapshot:
-                        writer.write_snapshot(library, walked[1])
+                        writer.write_snapshot(library, report)
                     return library
-                walked = (list(walked[0]), walked[1])
+                entries = list(files_walked)  # made once, here, only when something changed
             if library is not None and writer is not None:
-                if walked is None:
+                if entries is None:
                     report = ScanReport([], [])
                     files = iter_walk(root_path, report)
                 else:
-                    entries, report = list(walked[0]), walked[1]
                     files = iter(entries)
                 matched, differing = _compare(library, writer, files, report)
                 if differing is None:
@@ -158,8 +163,6 @@ def refresh(
                 prefix = writer.first_entries(matched) if walked is None else None
                 if prefix is not None:
                     entries = [*prefix, *differing, *files]
-            elif walked is not None:
-                entries, report = list(walked[0]), walked[1]
             if entries is None:
                 entries, report = walk(root_path)
             return _refresh(root_path, entries, report, library, writer, progress, on_batch, workers)
