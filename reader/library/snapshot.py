@@ -22,7 +22,7 @@ from reader.library.orders import SORTS, SortOrders, gc_paused
 from reader.library.query import Query, Term
 from reader.library.scan import FileEntry, ScanReport, read_file, walk
 from reader.library.search import SearchResult, TextSearch
-from reader.library.table import UNDATED, ArticleTable
+from reader.library.table import UNDATED, ArticleTable, as_table
 from reader.library.tags import split_facet, tag_key
 from reader.library.tokens import token_lines
 from reader.paths import library_root
@@ -96,8 +96,7 @@ class Library:
     _dates: tuple[list[float], list[int]] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.articles, ArticleTable):
-            self.articles = ArticleTable.of(self.articles)
+        self.articles = as_table(self.articles)
         self._build()
 
     def prepare(self) -> None:

@@ -301,8 +301,14 @@ def date_keys(dates: Iterable[datetime | None]) -> list[float]:
     return list(map(per_date(_date_key, UNDATED), dates))
 
 
+def as_table(articles: Iterable[Article]) -> ArticleTable:
+    """The articles as a table: a library's own as it is (its columns are read, no article is
+    made), or a table of the articles given."""
+    return articles if isinstance(articles, ArticleTable) else ArticleTable.of(articles)
+
+
 def _given(name: str, values: Sequence[Any]) -> Loader:
     return lambda: {name: values}
 
 
-__all__ = ["FIELDS", "UNDATED", "ArticleTable", "date_keys", "per_date"]
+__all__ = ["FIELDS", "UNDATED", "ArticleTable", "as_table", "date_keys", "per_date"]

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Generic, Protocol, TypeVar
 
 from reader.library.model import Article
-from reader.library.table import ArticleTable
+from reader.library.table import as_table
 
 
 class Identified(Protocol):
@@ -165,12 +165,6 @@ def _pick_row(rows: list[int] | None, record: Identified, links: Sequence[str], 
         if first is None:
             first = row
     return first
-
-
-def as_table(articles: Iterable[Article]) -> ArticleTable:
-    """The articles as a table: a library's own (its columns are read, no article is made),
-    or a table of the articles given."""
-    return articles if isinstance(articles, ArticleTable) else ArticleTable.of(articles)
 
 
 def match(records: Iterable[R], articles: Iterable[Article]) -> list[tuple[R, Article | None]]:

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from reader.library.model import Article
+from reader.library.table import as_table
 from reader.state import export
 from reader.state.document import Bookmark, Document, new_id, now_iso, set_reading
 from reader.state.export import ExportFormat
 from reader.state.highlights import Highlight
-from reader.state.identity import as_table, match
+from reader.state.identity import match
 from reader.state.statefile import StateFile
 
 
