@@ -222,3 +222,77 @@ def test_a_change_is_found_with_one_walk(
     reloaded = cache.load_cached(lib_root)
     assert reloaded is not None and plain(reloaded) == fresh(lib_root)
     assert cache.refresh(lib_root, reloaded) is reloaded
+
+
+ODD_NAMES = [
+    b"caf\xe9.md", b"cafe.md", "café.md".encode(), "caf\ue000.md".encode(), b"z/\xff\xfe.md", b"\xe9t\xe9/a.md"
+]  # fmt: skip
+"""File names around a name that is not UTF-8 (``\\xe9``, a lone surrogate once decoded): the
+same name in UTF-8, U+E000 (the cache's escape character) and names sorting either side."""
+
+
+@pytest.fixture
+def odd_root(tmp_path: Path) -> Path:
+    if not os.path.supports_unicode_filenames and os.name == "nt":
+        pytest.skip("file names are UTF-16 here")
+    root = tmp_path / "odd"
+    shutil.copytree(SAMPLE, root)
+    for name in ODD_NAMES:
+        target = os.path.join(os.fsencode(root), name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(b"# A title \xee\x80\x80 kept\n\nbody\n" if b"\xe9" in name else b"# Plain\n\nbody\n")
+    return root
+
+
+def test_names_that_are_not_utf8_keep_their_cache_rows(odd_root: Path, parsed: list[str]) -> None:
+    library = warm(odd_root)
+    odd = os.fsdecode(b"caf\xe9.md")
+    assert odd in library.by_path and os.fsdecode(b"z/\xff\xfe.md") in library.by_path
+    parsed.clear()
+    assert cache.refresh(odd_root, library) is library  # before: every start took the full path
+    assert parsed == []
+    # The rows alone (no snapshot) give the same library, every odd name and title exact.
+    path = cache.cache_path(odd_root)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM snapshot")
+    conn.close()
+    from_rows = cache.load_cached(odd_root)
+    assert from_rows is not None and plain(from_rows) == fresh(odd_root)
+    assert from_rows.articles[from_rows.by_path[odd]].title == "A title \ue000 kept"
+    parsed.clear()
+    assert cache.refresh(odd_root, from_rows) is from_rows
+    assert parsed == []
+
+
+def test_names_that_are_not_utf8_are_compared_with_the_childs_walk(odd_root: Path, parsed: list[str]) -> None:
+    from reader.library import prewalk
+
+    if not prewalk.available():
+        pytest.skip("no fork here")
+    library = warm(odd_root)
+    parsed.clear()
+    _, walked = prewalk.while_walking(odd_root, lambda: None)
+    assert walked is not None
+    assert cache.refresh(odd_root, library, walked=walked) is library
+    assert parsed == []
+
+
+def test_a_deleted_or_changed_odd_name_is_noticed(odd_root: Path, parsed: list[str]) -> None:
+    library = warm(odd_root)
+    os.unlink(os.path.join(os.fsencode(odd_root), b"caf\xe9.md"))
+    changed = os.path.join(os.fsencode(odd_root), b"z/\xff\xfe.md")
+    with open(changed, "wb") as handle:
+        handle.write(b"# Changed\n\nnew body\n")
+    st = os.stat(changed)
+    os.utime(changed, ns=(st.st_atime_ns, st.st_mtime_ns + 3_000_000_000))
+    parsed.clear()
+    updated = cache.refresh(odd_root, library)
+    assert parsed == [os.fsdecode(b"z/\xff\xfe.md")]
+    assert os.fsdecode(b"caf\xe9.md") not in updated.by_path
+    assert plain(updated) == fresh(odd_root)
+    reloaded = cache.load_cached(odd_root)
+    assert reloaded is not None and plain(reloaded) == fresh(odd_root)
+    parsed.clear()
+    assert cache.refresh(odd_root, reloaded) is reloaded
+    assert parsed == []

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.library import safe_json
+from reader.library.cache import rowtext
 from reader.library.model import Article, Problem
 from reader.library.scan import ScanReport
 from reader.library.snapshot import Library
@@ -179,8 +180,12 @@ def verified(rows: Iterable[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], li
     for row in rows:
         if row_checksum(row[:-1]) == row[-1]:
             good.append(row)
+            continue
+        original = rowtext.restored_row(row)  # an escaped row's checksum is of the original
+        if original != row and row_checksum(original[:-1]) == original[-1]:
+            good.append(original)
         else:
-            bad.append(str(row[0]))
+            bad.append(rowtext.restored(str(row[0])))
     return good, bad
 
 

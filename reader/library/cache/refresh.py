@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from reader import paths
-from reader.library.cache import codec, pool
+from reader.library.cache import codec, pool, rowtext
 from reader.library.cache.schema import SELECT_ROWS, CacheLocked, CacheUnusable, open_database
 from reader.library.cache.writer import CacheWriter
 from reader.library.model import Article, Problem
@@ -278,7 +278,9 @@ def _compare(
         for entry in walked:
             path = entry.path
             # The cache must hold this very file, and no row before it (a deleted file).
-            if row is None or row[0] != path or row[1] != entry.size or row[2] != entry.mtime_ns:
+            if row is None or row[1] != entry.size or row[2] != entry.mtime_ns:
+                return matched, [entry]
+            if row[0] != path and rowtext.restored(row[0]) != path:  # restored: a name not UTF-8
                 return matched, [entry]
             row = next(rows, None)
             index = by_path.get(path)
@@ -326,11 +328,9 @@ def _same_columns(library: Library, writer: CacheWriter, files: WalkedFiles, rep
         return False
     if stored:
         stored_paths, stored_sizes, stored_mtimes = zip(*stored, strict=True)
-        if (
-            list(stored_paths) != paths
-            or array("q", stored_sizes) != files.sizes
-            or array("q", stored_mtimes) != files.mtimes
-        ):
+        if array("q", stored_sizes) != files.sizes or array("q", stored_mtimes) != files.mtimes:
+            return False
+        if list(stored_paths) != paths and rowtext.restored_paths(stored_paths) != paths:
             return False
     table = library.articles
     positions = list(map(library.by_path.get, paths))

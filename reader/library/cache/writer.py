@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from reader.library.cache import codec
+from reader.library.cache import codec, rowtext
 from reader.library.cache.lock import WriteLock
 from reader.library.cache.schema import INSERT, SELECT_ROWS, SELECT_STAMPS, CacheLocked, CacheUnusable, open_database
 from reader.library.model import Article, Problem
@@ -63,10 +63,14 @@ class CacheWriter:
         if self.conn is None:
             return None
         try:
-            return {p: (s, m) for p, s, m in self.conn.execute(SELECT_STAMPS)}
+            stamps = {p: (s, m) for p, s, m in self.conn.execute(SELECT_STAMPS)}
         except sqlite3.Error:
             self.close()
             return None
+        escaped = [path for path in stamps if rowtext.ESCAPE in path]
+        for path in escaped:
+            stamps[rowtext.restored(path)] = stamps.pop(path)
+        return stamps
 
     def stamps_in_order(self) -> sqlite3.Cursor | None:
         """The ``(path, size, mtime_ns)`` rows one at a time, in path order (the primary key's:
@@ -93,7 +97,8 @@ class CacheWriter:
             return None
         if not rows:
             return []
-        paths, sizes, mtimes = zip(*rows, strict=True)
+        stored, sizes, mtimes = zip(*rows, strict=True)
+        paths = rowtext.restored_paths(stored)
         # The walk's own spelling of a file's path: the library's, a separator, the relative path.
         native = paths if os.sep == "/" else [path.replace("/", os.sep) for path in paths]
         return list(map(FileEntry, paths, map(os.path.join(self.root, "").__add__, native), sizes, mtimes))
@@ -105,7 +110,7 @@ class CacheWriter:
         """
         if self.conn is None:
             return None
-        wanted = set(paths)
+        wanted = set(map(rowtext.stored, paths))  # as the rows spell them
         try:
             if len(wanted) > 2000:
                 rows = [row for row in self.conn.execute(SELECT_ROWS) if row[0] in wanted]
@@ -127,14 +132,18 @@ class CacheWriter:
             return
         stored = list(columns)
         stored[10] = list(map(codec.TAG_SEP.join, columns[10]))
-        self.pending += zip(*stored, strict=True)
+        rows = zip(*stored, strict=True)
+        if rowtext.needs_escape("\x00".join(columns[0])):  # one C-level test a chunk
+            self.pending += (rowtext.stored_row(row) if rowtext.needs_escape(row[0]) else row for row in rows)
+        else:
+            self.pending += rows
         if len(self.pending) >= WRITE_EVERY:
             self.flush()
 
     def flush(self, deleted: Iterable[str] = ()) -> None:
         """Write what is queued and forget ``deleted``, in one transaction; give up on errors."""
         rows, self.pending = self.pending, []
-        removed = [(path,) for path in deleted]
+        removed = [(rowtext.stored(path),) for path in deleted]
         if self.conn is None or (not rows and not removed):
             return
         conn = self.conn
@@ -144,11 +153,13 @@ class CacheWriter:
                 try:
                     conn.executemany(INSERT, rows)
                 except UnicodeEncodeError:
-                    # A file name that is not valid UTF-8 cannot be SQLite text: store the
-                    # others; that file is simply parsed again next time.
+                    # A field SQLite cannot hold as text (a lone surrogate): that row escaped
+                    # whole (see :mod:`rowtext`), restored when read back.
                     for row in rows:
-                        with contextlib.suppress(UnicodeEncodeError):
+                        try:
                             conn.execute(INSERT, row)
+                        except UnicodeEncodeError:
+                            conn.execute(INSERT, rowtext.stored_row(row))
                 if self.has_snapshot:  # it no longer matches the rows
                     conn.execute("DELETE FROM snapshot")
                     self.has_snapshot = False
