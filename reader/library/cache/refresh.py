@@ -15,13 +15,12 @@ import contextlib
 import os
 import sqlite3
 import stat as stat_module
-from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from reader import paths
-from reader.library.cache import codec, pool, rowtext
+from reader.library.cache import codec, compare, pool
 from reader.library.cache.schema import SELECT_ROWS, CacheLocked, CacheUnusable, open_database
 from reader.library.cache.writer import CacheWriter
 from reader.library.model import Article, Problem
@@ -29,7 +28,7 @@ from reader.library.orders import gc_paused
 from reader.library.prewalk import Walked, WalkedFiles
 from reader.library.scan import OUTSIDE, FileEntry, ScanReport, iter_walk, outside_library, walk
 from reader.library.snapshot import Library
-from reader.library.sqlite import delete_database, is_busy, same_stamp
+from reader.library.sqlite import delete_database, is_busy
 from reader.library.table import ArticleTable
 
 ProgressCallback = Callable[[int, int], None]
@@ -142,7 +141,7 @@ def refresh(
                     library is not None
                     and writer is not None
                     and isinstance(files_walked, WalkedFiles)
-                    and _same_columns(library, writer, files_walked, report)
+                    and compare.same_columns(library, writer, files_walked, report)
                 ):
                     if not writer.has_snapshot:
                         writer.write_snapshot(library, report)
@@ -154,7 +153,7 @@ def refresh(
                     files = iter_walk(root_path, report)
                 else:
                     files = iter(entries)
-                matched, differing = _compare(library, writer, files, report)
+                matched, differing = compare.compare(library, writer, files, report)
                 if differing is None:
                     if not writer.has_snapshot:
                         writer.write_snapshot(library, report)
@@ -192,11 +191,6 @@ def clear(root: Path | str) -> None:
 
 
 # -- refresh internals ----------------------------------------------------------------------
-
-
-def _unchanged(sizes: Sequence[int], mtimes: Sequence[float], index: int, entry: FileEntry) -> bool:
-    """Whether the article at ``index`` (of these size and mtime columns) is still ``entry``."""
-    return same_stamp(sizes[index], mtimes[index], entry.size, entry.mtime_ns / 1e9)
 
 
 class _Gathered:
@@ -251,113 +245,6 @@ class _Gathered:
         return Library(self.root, table, self.problem_list(), self.report.skipped_dirs)
 
 
-def _compare(
-    library: Library, writer: CacheWriter, walked: Iterator[FileEntry], report: ScanReport
-) -> tuple[int, list[FileEntry] | None]:
-    """Whether the folder and the cache still hold exactly ``library`` (:func:`_refresh`'s
-    "nothing changed"), found without what :func:`_refresh` holds: ``(files matched, None)``
-    when they do; else the count of files matched before the first difference, and the walked
-    file that differs (``[]``: a difference seen at the end, with every file walked).
-
-    Each walked file is compared as it comes with the cache's row (merged in path order:
-    same size and ``mtime_ns``, no row left over, none missing) and with ``library``'s article
-    (:func:`_unchanged`) or skipped file. The walk's list, the stamps map and the gathered
-    dicts never exist: at 100,000 articles they held 47 + 30 + ~15 MB at once on every warm
-    start, the app's peak (343 MB). ``walked`` is left where the difference was found.
-    """
-    rows = writer.stamps_in_order()
-    if rows is None:
-        return 0, []  # the cache failed (and is closed): the full path walks again, without it
-    sizes, mtimes = library.articles.column("size"), library.articles.column("mtime")
-    by_path = library.by_path
-    grouped = _by_path(library.problems)
-    per_file: list[Problem] = []
-    matched = kept = 0
-    try:
-        row = next(rows, None)
-        for entry in walked:
-            path = entry.path
-            # The cache must hold this very file, and no row before it (a deleted file).
-            if row is None or row[1] != entry.size or row[2] != entry.mtime_ns:
-                return matched, [entry]
-            if row[0] != path and rowtext.restored(row[0]) != path:  # restored: a name not UTF-8
-                return matched, [entry]
-            row = next(rows, None)
-            index = by_path.get(path)
-            problems = grouped.get(path, ())
-            if index is not None:
-                if not _unchanged(sizes, mtimes, index, entry):
-                    return matched, [entry]
-                kept += 1
-            elif not any(p.skipped for p in problems):
-                return matched, [entry]  # not in ``library``, or not as a skipped file
-            per_file += problems
-            matched += 1
-        if row is not None:
-            return matched, []  # rows past the last file: deleted files
-    except sqlite3.Error:
-        rows.close()
-        writer.close()  # as a failing :meth:`CacheWriter.stamps` does: the full path goes on without it
-        return 0, []
-    rows.close()
-    same = (
-        kept == len(sizes)
-        and library.skipped_dirs == report.skipped_dirs
-        and library.problems == report.problems + per_file
-    )
-    return matched, None if same else []
-
-
-def _same_columns(library: Library, writer: CacheWriter, files: WalkedFiles, report: ScanReport) -> bool:
-    """:func:`_compare`'s "nothing changed", column by column: the walked files are exactly the
-    cache's rows (paths, sizes and ``mtime_ns`` compared as whole lists and arrays, in C), the
-    articles are exactly the walked files that are not skipped ones, with the same stamps, and
-    the problems and skipped folders are the walk's and the files' own. ``False`` on any doubt:
-    the caller then compares file by file, as without the child's walk."""
-    rows = writer.stamps_in_order()
-    if rows is None:
-        return False
-    try:
-        stored = rows.fetchall()
-    except sqlite3.Error:
-        return False
-    finally:
-        rows.close()
-    paths = files.paths
-    if len(stored) != len(paths):
-        return False
-    if stored:
-        stored_paths, stored_sizes, stored_mtimes = zip(*stored, strict=True)
-        if array("q", stored_sizes) != files.sizes or array("q", stored_mtimes) != files.mtimes:
-            return False
-        if list(stored_paths) != paths and rowtext.restored_paths(stored_paths) != paths:
-            return False
-    table = library.articles
-    positions = list(map(library.by_path.get, paths))
-    at = [i for i, position in enumerate(positions) if position is not None]
-    if [positions[i] for i in at] != list(range(len(table))):
-        return False  # an article not walked, or out of order
-    grouped = _by_path(library.problems)
-    if len(at) < len(paths) and not all(
-        any(p.skipped for p in grouped.get(paths[i], ())) for i, position in enumerate(positions) if position is None
-    ):
-        return False  # a walked file that is neither an article nor a skipped file
-    sizes, mtimes = files.sizes, files.mtimes
-    walked_sizes = [sizes[i] for i in at]
-    walked_seconds = [mtimes[i] / 1e9 for i in at]
-    if not all(map(same_stamp, table.column("size"), table.column("mtime"), walked_sizes, walked_seconds)):
-        return False
-    per_file = [problem for path in paths for problem in grouped.get(path, ())] if grouped else []
-    return library.skipped_dirs == report.skipped_dirs and library.problems == report.problems + per_file
-
-
-def _by_path(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
-    grouped: dict[str, list[Problem]] = {}
-    for problem in problems:
-        grouped.setdefault(problem.path, []).append(problem)
-    return grouped
-
-
 def _refresh(
     root: Path,
     entries: list[FileEntry],
@@ -375,14 +262,14 @@ def _refresh(
     old_index = library.by_path if library is not None else {}
     old_sizes = library.articles.column("size") if library is not None else []
     old_mtimes = library.articles.column("mtime") if library is not None else []
-    old_problems = _by_path(library.problems if library is not None else ())
+    old_problems = compare.by_path(library.problems if library is not None else ())
     for entry in entries:
         path = entry.path
         if stamps is not None and stamps.get(path) != (entry.size, entry.mtime_ns):
             to_parse.append(entry)
             continue
         index = old_index.get(path)
-        if index is not None and _unchanged(old_sizes, old_mtimes, index, entry):
+        if index is not None and compare.unchanged(old_sizes, old_mtimes, index, entry):
             gathered.keep(path, index, old_problems.get(path, []))
         elif index is None and stamps is not None and any(p.skipped for p in old_problems.get(path, ())):
             gathered.keep(path, None, old_problems[path])  # a skipped file, still the same
@@ -393,7 +280,7 @@ def _refresh(
     if from_store and writer is not None:
         loaded = writer.load(from_store)
         if loaded is not None:
-            found = _by_path(loaded[1])
+            found = compare.by_path(loaded[1])
             for article in loaded[0]:
                 gathered.keep(article.path, article, found.pop(article.path, []))
             for path, problems in found.items():
