@@ -51,7 +51,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from reader import paths
 from reader.library.fulltext_db import (
@@ -64,6 +64,7 @@ from reader.library.fulltext_db import (
     storable,
 )
 from reader.library.query import Term
+from reader.library.search import CommonWord
 from reader.library.sqlite import is_busy, same_stamp, transaction
 from reader.library.tokens import matches_whole_tokens, tokens
 
@@ -94,6 +95,12 @@ _METADATA = "{" + " ".join(COLUMNS[:-1]) + "} : "
 _BM25 = f"SELECT rowid, -bm25(fts, {', '.join(map(str, WEIGHTS))}) FROM fts WHERE fts MATCH ?"
 
 ProgressCallback = Callable[[int, int], None]
+
+
+def _rowids(conn: sqlite3.Connection, expression: str) -> list[int]:
+    """The rows matching ``expression``, as one string split in C (see :meth:`FullTextIndex._query`)."""
+    joined = conn.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expression,)).fetchone()[0]
+    return list(map(int, joined.split(","))) if joined else []
 
 
 def match_expression(term: Term) -> str | None:
@@ -348,17 +355,20 @@ class FullTextIndex:
         return out
 
     def _query(self, rows: list[int], expression: str) -> dict[int, float]:
-        """Run one MATCH; map rows to article ids with C-level loops (this is the hot path)."""
+        """Run one MATCH; map rows to article ids with C-level loops (this is the hot path).
+
+        Row ids come back as one ``group_concat`` string split in C: for the ~95,000 rows of a
+        two- or three-letter prefix at 100,000 articles that is 10–15 ms less than fetching
+        95,000 one-column rows (35 against 49 ms for ``cloud*``, best of five)."""
         size = len(rows)
         with self.db.connection() as conn:
-            rowids = [rowid for (rowid,) in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))]
+            rowids = _rowids(conn, expression)
             if len(rowids) <= RANK_LIMIT:
                 hits = conn.execute(_BM25, (expression,)).fetchall()
                 common: list[int] = []
             else:
                 hits = []
-                in_metadata = conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (_METADATA + expression,))
-                common = [rowid for (rowid,) in in_metadata]
+                common = _rowids(conn, _METADATA + expression)
         # Rows written after the map was built (a sync in progress) are past its end: skip them.
         if hits:
             found, scores = zip(*hits, strict=True)
@@ -366,15 +376,19 @@ class FullTextIndex:
                 out = dict(zip(map(rows.__getitem__, found), scores, strict=True))
             else:
                 out = {rows[r]: score for r, score in hits if r < size}
-        else:
-            if rowids and max(rowids) >= size:
-                rowids = [r for r in rowids if r < size]
-            out = dict.fromkeys(map(rows.__getitem__, rowids), 0.0)
-            for r in common:
-                if r < size:
-                    out[rows[r]] = COMMON_SCORE
-        out.pop(-1, None)  # dead rows, and other snapshots' articles
-        return out
+            out.pop(-1, None)  # dead rows, and other snapshots' articles
+            return out
+        if rowids and max(rowids) >= size:
+            rowids = [r for r in rowids if r < size]
+        if common and max(common) >= size:
+            common = [r for r in common if r < size]
+        everything = cast(CommonWord, CommonWord.fromkeys(map(rows.__getitem__, rowids), 0.0))
+        top = set(map(rows.__getitem__, common))
+        top.discard(-1)
+        everything.update(dict.fromkeys(top, COMMON_SCORE))
+        everything.pop(-1, None)
+        everything.top = top
+        return everything
 
     def search(self, library: Library, text: str | Term) -> dict[int, float]:
         """Scores for one bare word (a ``str``) or a :class:`Term`; empty when nothing matches."""

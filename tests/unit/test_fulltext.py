@@ -136,6 +136,44 @@ def test_a_very_common_word_still_ranks_title_mentions_first(tmp_path: Path, mon
     assert titles(library, "kestrel") == ["Kestrel returns", "Weekly roundup", "Another roundup"]
 
 
+@pytest.mark.parametrize("query", ["alder", "alder birch", "alder birch cedar", "alder OR birch", "alder birch -cedar"])
+def test_common_words_rank_by_title_mentions_then_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """Words too common for bm25 rank as tiers (``search._tiers``): the articles naming more
+    of the query's words in their metadata first, each tier newest first; the same order as
+    summing their scores, which the rule is stated in."""
+    import random
+
+    import reader.library.fulltext as fulltext
+
+    monkeypatch.setattr(fulltext, "RANK_LIMIT", 1)  # every word is "common" now
+    root = tmp_path / "lib"
+    rng = random.Random(7)
+    words = ("alder", "birch", "cedar")
+    placed: dict[str, tuple[set[str], set[str]]] = {}
+    for n in range(40):
+        in_title = {w for w in words if rng.random() < 0.4}
+        in_body = {w for w in words if rng.random() < 0.6} - in_title
+        title = f"Report {n} " + " ".join(sorted(in_title))
+        write(root, f"{n:02}.md", title, "Text " + " ".join(sorted(in_body)), date=f"March {n % 28 + 1}, {2000 + n}")
+        placed[title.strip()] = (in_title, in_body)
+    library, _ = indexed(root)
+    positive = [w for w in query.split() if w in words and f"-{w}" not in query.split()]
+    negated = {w[1:] for w in query.split() if w.startswith("-")}
+
+    def matches(title: str) -> bool:
+        in_title, in_body = placed[title]
+        found = in_title | in_body
+        wanted = any(w in found for w in positive) if "OR" in query else all(w in found for w in positive)
+        return wanted and not (negated & found)
+
+    newest_first = sorted((t for t in placed if matches(t)), key=lambda t: -int(t.split()[1]))
+    expected = sorted(newest_first, key=lambda t: -len(placed[t][0] & set(positive)))
+    assert titles(library, query) == expected
+    assert len(expected) > 3
+
+
 def test_a_one_character_word_matches_that_token_only(tmp_path: Path) -> None:
     root = tmp_path / "lib"
     write(root, "c.md", "Rewriting it in C", "C and C++ compilers.")
