@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from array import array
+from collections import deque
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import accumulate, chain
 from json.encoder import encode_basestring as _encode_basestring
@@ -125,14 +127,32 @@ def heads(table: ArticleTable, ids: Sequence[int]) -> list[str]:
     return list(map(record, path, title, subtitle, source, link, dates, author, tags))
 
 
-def stored_rows(blob: bytes, ends: Sequence[int], ids: Sequence[int], bookmarked: Sequence[bool]) -> bytes:
-    """:func:`rows`, UTF-8 encoded, from the :func:`heads` of every row as the index cache
-    stores them: NUL-joined in ``blob``, row ``i`` ending at ``ends[i]``. Nothing is decoded or
-    encoded: at 100,000 articles ~0.1 s against ~1.5 s for :func:`rows` from the columns."""
+def stored_rows(
+    blob: bytes, ends: Sequence[int], order: bytes, ids: Sequence[int], bookmarked: Sequence[bool]
+) -> bytes:
+    """:func:`rows`, UTF-8 encoded, from the :func:`heads` the index cache stores: NUL-joined
+    in ``blob`` in the order of the article ids ``order`` (``array('I')`` bytes: the date
+    order), record ``k`` ending at ``ends[k]``. Nothing is decoded or encoded.
+
+    ``reader list --json`` with no filter lists exactly that order, so its output is the blob
+    with each NUL turned into a bookmark flag and a separator: one ``replace`` in C. At 100,000
+    articles that is ~0.1 s where taking the 100,000 records out one by one and joining them
+    took ~0.35 s here (it stays the way for a filter or another sort)."""
     if len(ids) != len(bookmarked):
         raise ValueError("one bookmark flag per record")
-    starts = [0, *(end + 1 for end in ends[:-1])] if len(ends) else []
-    pieces = map(blob.__getitem__, map(slice, map(starts.__getitem__, ids), map(ends.__getitem__, ids)))
+    if not ids:
+        return b"[]"
+    count = len(ends)
+    if len(ids) == count and array("I", ids).tobytes() == order:
+        if not any(bookmarked):
+            return b"".join((b"[", blob.replace(b"\x00", b"false}, "), b"false}]"))
+        pieces: Iterable[bytes] = blob.split(b"\x00")
+    else:
+        at = [0] * count  # the stored position of each article id
+        deque(map(at.__setitem__, array("I", order), range(count)), maxlen=0)
+        positions = list(map(at.__getitem__, ids))
+        starts = [0, *(end + 1 for end in ends[:-1])]
+        pieces = map(blob.__getitem__, map(slice, map(starts.__getitem__, positions), map(ends.__getitem__, positions)))
     tails = map({True: b"true}", False: b"false}"}.__getitem__, bookmarked)
     return b"[" + b", ".join(map(bytes.__add__, pieces, tails)) + b"]"
 

@@ -57,10 +57,10 @@ class SnapshotMemo:
     """The library's paths by the names a link may use (:attr:`Library.link_index`)."""
     backlinks: dict[str, list[str]] | None = None
     """Article path → the paths of the articles linking to it (:meth:`Library.linked_from`)."""
-    json_rows: tuple[bytes, Sequence[int]] | None = None
-    """Each article's ``reader list --json`` record as the index cache stored it, and where each
-    ends (:func:`reader.library.safe_json.stored_rows`); only a library loaded from the cache
-    for ``reader list --json`` has them."""
+    json_rows: tuple[bytes, Sequence[int], bytes] | None = None
+    """Each article's ``reader list --json`` record as the index cache stored it, where each
+    ends, and the article id of each (:func:`reader.library.safe_json.stored_rows`); only a
+    library loaded from the cache for ``reader list --json`` has them."""
 
 
 @dataclass(slots=True)

@@ -98,13 +98,23 @@ def test_stored_records_print_what_the_columns_print(tmp_path: Path, monkeypatch
     for_cli = Engine(root).load(json_rows=True)
     for_app = cache.load_cached(root)
     assert for_cli.memo.json_rows is not None and for_app is not None and for_app.memo.json_rows is None
-    ids = for_cli.search("", sort="title").ids
-    flags = [i % 3 == 0 for i in range(len(ids))]
-    assert len(ids) == 36 + len(hostile)
-    stored = safe_json.stored_rows(*for_cli.memo.json_rows, ids, flags)
-    assert stored == safe_json.rows(for_app.articles, ids, flags).encode("utf-8")
-    records = [for_app.articles[i].to_json(bookmarked=b) for i, b in zip(ids, flags, strict=True)]
-    assert stored == safe_json.dumps(records).encode()
+    everything = for_cli.search("").ids  # the stored order: the records are copied whole
+    assert len(everything) == 36 + len(hostile)
+    some = [i % 3 == 0 for i in range(len(everything))]
+    cases = [
+        (everything, [False] * len(everything)),
+        (everything, some),
+        (for_cli.search("", sort="title").ids, some),
+        (for_cli.search("tag:ransomware").ids, [True, False] * 20),
+        (everything[:-1], some[:-1]),
+        ([], []),
+    ]
+    for ids, given in cases:
+        flags = given[: len(ids)]
+        stored = safe_json.stored_rows(*for_cli.memo.json_rows, ids, flags)
+        assert stored == safe_json.rows(for_app.articles, ids, flags).encode("utf-8")
+        records = [for_app.articles[i].to_json(bookmarked=b) for i, b in zip(ids, flags, strict=True)]
+        assert stored == safe_json.dumps(records).encode()
 
 
 def test_reading_state_is_matched_without_making_the_library(

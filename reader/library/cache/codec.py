@@ -290,13 +290,15 @@ def _json_parts(library: Library, keep: bool) -> list[tuple[str, bytes]]:
     --json`` a matter of copying bytes (see :func:`safe_json.stored_rows`). Read only by the
     CLI (:data:`ON_REQUEST`): the app never loads these ~58 MB at 100,000 articles."""
     table = library.articles
-    joined = _joined([head.encode("utf-8") for head in safe_json.heads(table, range(len(table)))])
+    order = library.orders["date"]  # what an unfiltered ``reader list --json`` prints
+    joined = _joined([head.encode("utf-8") for head in safe_json.heads(table, order)])
     if joined is None:
         return []
     blob, ends = joined
+    order_bytes = array("I", order).tobytes()
     if keep:
-        library.memo.json_rows = (blob, ends)
-    return [(JSON_ROWS, blob), (f"{JSON_ROWS}{_ENDS}", ends.tobytes())]
+        library.memo.json_rows = (blob, ends, order_bytes)
+    return [(JSON_ROWS, blob), (f"{JSON_ROWS}{_ENDS}", ends.tobytes()), (JSON_ORDER, order_bytes)]
 
 
 SNAPSHOT_PARTS_FOR_LOAD = (
@@ -306,7 +308,9 @@ SNAPSHOT_PARTS_FOR_LOAD = (
 """Every part :func:`snapshot_of` writes but :data:`ON_REQUEST`: a snapshot without one is
 not used."""
 JSON_ROWS = "json"
-ON_REQUEST = frozenset({JSON_ROWS, f"{JSON_ROWS}{_ENDS}"})
+JSON_ORDER = "json.order"
+"""The article id of each stored record, in their order (the date order)."""
+ON_REQUEST = frozenset({JSON_ROWS, f"{JSON_ROWS}{_ENDS}", JSON_ORDER})
 """Parts read only when asked for (``reader list --json``), each verified by its checksum."""
 
 
@@ -421,9 +425,14 @@ def library_from_snapshot(root: Path, parts: dict[str, bytes]) -> Library:
     if JSON_ROWS in parts:
         json_ends = memoryview(parts.pop(f"{JSON_ROWS}{_ENDS}")).cast("I")
         json_blob = parts.pop(JSON_ROWS)
-        if len(json_ends) != count or (count and json_ends[-1] != len(json_blob)):
+        json_order = parts.pop(JSON_ORDER)
+        if (
+            len(json_ends) != count
+            or (count and json_ends[-1] != len(json_blob))
+            or len(json_order) != count * array("I").itemsize
+        ):
             raise ValueError("snapshot records do not add up")
-        library.memo.json_rows = (json_blob, json_ends)
+        library.memo.json_rows = (json_blob, json_ends, json_order)
     return library
 
 
