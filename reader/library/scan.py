@@ -49,7 +49,14 @@ def walk(root: Path, *, follow_external_links: bool = False) -> tuple[list[FileE
     return list(iter_walk(root, report, follow_external_links=follow_external_links)), report
 
 
-def iter_walk(root: Path, report: ScanReport, *, follow_external_links: bool = False) -> Iterator[FileEntry]:
+def iter_walk(
+    root: Path,
+    report: ScanReport,
+    *,
+    follow_external_links: bool = False,
+    share: tuple[int, int] = (0, 1),
+    entered: set[tuple[int, int]] | None = None,
+) -> Iterator[FileEntry]:
     """:func:`walk` one file at a time, already in path order; ``report`` fills as it goes.
 
     Why a generator: a warm start compares each file with the cache as it comes
@@ -58,6 +65,14 @@ def iter_walk(root: Path, report: ScanReport, *, follow_external_links: bool = F
     each folder's children are taken in order of ``name`` for a file and ``name + "/"``
     for a folder, and that depth-first order is exactly the order of the relative paths
     (``a-b.md`` < ``a/x.md``, as ``-`` < ``/``), which a merge with the cache's rows needs.
+
+    ``share=(k, n)``: only the ``k``-th of ``n`` contiguous runs of the library folder's own
+    entries, cut so each holds about as many folders (share 0 also reports what the folder's
+    own listing found): :mod:`reader.library.prewalk` walks the shares in parallel, and their
+    files and reports, put end to end, are the whole walk's. Unless a folder can be reached
+    from two shares (a symbolic link): then the whole walk reports the second visit as a
+    loop, where each share walks it. ``entered`` receives the folders entered below the top
+    level, by device and inode, so the caller can see that no two shares met.
     """
     root = library_root(root)
     real_root = os.path.realpath(root)
@@ -68,7 +83,13 @@ def iter_walk(root: Path, report: ScanReport, *, follow_external_links: bool = F
     except OSError as error:
         report.problems.append(Problem(".", f"cannot read the library folder: {error.strerror}"))
         return
-    pending = [iter(_children(str(root), "", real_root, seen_dirs, report, follow_external_links))]
+    index, shares = share
+    top_report = report if index == 0 else ScanReport([], [])
+    top = _children(str(root), "", real_root, seen_dirs, top_report, follow_external_links)
+    top_level = set(seen_dirs)
+    if shares > 1:
+        top = _share(top, index, shares)
+    pending = [iter(top)]
     while pending:
         child = next(pending[-1], None)
         if child is None:
@@ -78,6 +99,25 @@ def iter_walk(root: Path, report: ScanReport, *, follow_external_links: bool = F
         else:
             directory, rel_dir = child[1], child[2]
             pending.append(iter(_children(directory, rel_dir, real_root, seen_dirs, report, follow_external_links)))
+    if entered is not None:
+        entered.update(seen_dirs - top_level)
+
+
+def _share(children: list[_Child], index: int, shares: int) -> list[_Child]:
+    """The ``index``-th of ``shares`` contiguous runs of ``children``, cut by the folders
+    among them: each entry goes to the share of the folders before it (files on the top level
+    are cheap next to a folder's tree)."""
+    folders = sum(1 for child in children if not isinstance(child, FileEntry))
+    if not folders:
+        return children if index == 0 else []
+    picked: list[_Child] = []
+    before = 0
+    for child in children:
+        if min(shares - 1, before * shares // folders) == index:
+            picked.append(child)
+        if not isinstance(child, FileEntry):
+            before += 1
+    return picked
 
 
 _Child: TypeAlias = "FileEntry | tuple[str, str, str]"

@@ -146,3 +146,73 @@ def test_a_warm_load_with_edits_equals_a_fresh_read(tmp_path: Path) -> None:
     assert [(a.path, a.title) for a in warm.articles] == [(a.path, a.title) for a in fresh.articles]
     assert warm.problems == fresh.problems and warm.skipped_dirs == fresh.skipped_dirs
     assert Engine(root).load().articles == warm.articles
+
+
+def _wide(root: Path) -> Path:
+    """Folders on the top level (so two children walk it, a share each), with files, hidden
+    folders, problems and a link out of the folder between them and below them."""
+    _library(root)
+    for folder in ("b", "c", "d", "e/f", "e/g/h", "z"):
+        write_clipping(root, f"{folder}/one.md", f"One in {folder}")
+        write_clipping(root, f"{folder}/two.md", f"Two in {folder}")
+    write_clipping(root, "c-between.md", "Between folders")
+    write_clipping(root, "e/.hidden/no.md", "Hidden below")
+    (root / "d" / "link-out.md").symlink_to(root.parent / "outside.md")
+    write_file(root, "z/empty.md", "")
+    return root
+
+
+ONE_CORE = len(os.sched_getaffinity(0)) < 2 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) < 2
+
+
+@pytest.mark.skipif(ONE_CORE, reason="one core: one child walks")
+def test_two_children_walk_a_share_each_and_equal_the_walk(tmp_path: Path, forks: list[int]) -> None:
+    root = _wide(tmp_path / "lib")
+    assert prewalk.shares_for(root) == 2
+    result, walked = prewalk.while_walking(root, lambda: "loaded")
+    assert result == "loaded" and walked is not None
+    entries, report = walked
+    expected_entries, expected_report = walk(root)
+    assert list(entries) == expected_entries
+    assert report == expected_report
+    assert "e/.hidden" in report.skipped_dirs and any(p.path == "d/link-out.md" for p in report.problems)
+    assert len(forks) == 2 and _all_reaped(forks)
+    # Through the engine, with edits on both sides of the cut: the same as a fresh read.
+    Engine(root).load()
+    write_file(root, "b/one.md", clipping_text("Edited in b"), later=True)
+    (root / "z" / "two.md").unlink()
+    warm = Engine(root).load()
+    fresh = Engine(root, use_cache=False).load()
+    assert [(a.path, a.title) for a in warm.articles] == [(a.path, a.title) for a in fresh.articles]
+    assert warm.problems == fresh.problems and warm.skipped_dirs == fresh.skipped_dirs
+
+
+def test_shares_that_meet_through_a_link_are_walked_once_in_process(tmp_path: Path) -> None:
+    """A folder reached from both shares (the real one in the first, a link to it in the
+    second): only a single walk reports the second visit, so the shares are not used."""
+    root = _wide(tmp_path / "lib")
+    write_clipping(root, "b/sub/x.md", "Below b")  # b is in the first share, z in the second
+    (root / "z" / "back").symlink_to(root / "b" / "sub", target_is_directory=True)
+    if ONE_CORE:
+        pytest.skip("one core: one child walks")
+    _, walked = prewalk.while_walking(root, lambda: None)
+    assert walked is None
+    expected_entries, expected_report = walk(root)
+    assert any("already visited" in p.reason for p in expected_report.problems)
+    library = Engine(root).load()
+    assert [a.path for a in library.articles] == [e.path for e in expected_entries]
+    assert library.problems == Engine(root, use_cache=False).load().problems
+
+
+def test_a_flat_or_small_folder_is_walked_by_one_child(tmp_path: Path) -> None:
+    flat = tmp_path / "flat"
+    for n in range(3):
+        write_clipping(flat, f"n{n}.md", f"Note {n}")
+    write_clipping(flat, "only/x.md", "One folder")
+    assert prewalk.shares_for(flat) == 1
+    many = tmp_path / "many"
+    for folder in ("a", "b"):
+        write_clipping(many, f"{folder}/x.md", "In a folder")
+    for n in range(prewalk.SHARE_MAX_TOP_FILES + 1):
+        (many / f"n{n}.md").write_text("# n\n", encoding="utf-8")
+    assert prewalk.shares_for(many) == 1
