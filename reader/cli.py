@@ -7,6 +7,7 @@ the arguments are known to be good, so start-up stays close to Textual's own flo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -435,5 +436,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+READ_ONLY = frozenset({"list", "tags", "show"})
+"""Commands that write nothing the user keeps (the index cache is committed before they print)."""
+
+
+def run() -> None:
+    """The ``reader`` command: :func:`main`, then, after a read-only command, leave without
+    tearing the interpreter down. Freeing a 100,000-article library object by object took
+    0.10–0.14 s of ``reader list --json``'s ~2 s here, after everything was printed; by then
+    the cache is committed, any pool is shut down, and stdout and stderr are flushed here."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if argv and argv[0] in READ_ONLY:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError, AttributeError):  # a closed pipe: nothing to keep
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

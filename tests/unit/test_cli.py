@@ -288,3 +288,22 @@ def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
     err = proc.stderr.read()
     assert proc.wait(timeout=60) == 0
     assert b"Traceback" not in err and b"Broken pipe" not in err
+
+
+def test_a_read_only_command_leaves_fast_with_all_its_output(tmp_path: Path) -> None:
+    """``reader list`` skips the interpreter's teardown (``cli.run``): every line it printed,
+    on stdout and stderr, still arrives, through pipes whose buffers it filled many times."""
+    for i in range(3000):
+        (tmp_path / f"{i:04}.md").write_text(f"# Article number {i}\n", encoding="utf-8")
+    for extra in ([], ["--json"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "reader.cli", "list", str(tmp_path), *extra], capture_output=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        if extra:
+            assert len(json.loads(done.stdout)) == 3000
+        else:
+            assert done.stdout.decode().count("Article number") == 3000
+            assert done.stderr.decode().endswith("3000 of 3000 articles\n")
+    done = subprocess.run([sys.executable, "-m", "reader.cli", "list", str(tmp_path / "nope")], capture_output=True)
+    assert done.returncode == 2 and b"no such folder" in done.stderr
