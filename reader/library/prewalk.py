@@ -3,8 +3,9 @@
 ``reader list`` at 100,000 articles spends ~0.6 s reading the cache and ~0.7 s walking the
 folder (0.35–0.45 s of it ``stat`` calls), one after the other, on one core of two. The walk
 needs nothing the cache holds, so a child process (``os.fork``: no re-import, no pickled
-arguments) walks while the parent loads; the parent then takes the child's entries — four
-columns, one pickle — and compares them with the cache as if it had walked itself.
+arguments) walks while the parent loads — two children on two cores, a share of the top-level
+folders each (:func:`shares_for`) — and the parent then takes their entries, four columns and
+a pickle each, and compares them with the cache as if it had walked itself.
 
 Only where it is safe and pays: a POSIX ``fork``, one thread in the process (a fork copies
 no other thread, and whatever lock one held stays held in the child), and a cache to read
