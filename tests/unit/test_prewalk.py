@@ -216,3 +216,49 @@ def test_a_flat_or_small_folder_is_walked_by_one_child(tmp_path: Path) -> None:
     for n in range(prewalk.SHARE_MAX_TOP_FILES + 1):
         (many / f"n{n}.md").write_text("# n\n", encoding="utf-8")
     assert prewalk.shares_for(many) == 1
+
+
+def test_the_walk_is_compared_with_the_snapshots_digest_of_the_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm start checks the walk against the digest the snapshot keeps of the rows' stamps
+    instead of reading the rows; a snapshot without one (an older cache) reads the rows."""
+    import sqlite3
+
+    from reader.library import cache
+    from reader.library.cache import compare
+
+    root = _wide(tmp_path / "lib")
+    Engine(root).load()
+    read: list[int] = []
+    real = compare._rows_are
+
+    def counted(writer: object, files: object) -> bool:
+        read.append(1)
+        return real(writer, files)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compare, "_rows_are", counted)
+    cached = cache.load_cached(root)
+    assert cached is not None
+    _, walked = prewalk.while_walking(root, lambda: None)
+    assert walked is not None
+    assert cache.refresh(root, cached, walked=walked) is cached
+    assert read == []
+    with sqlite3.connect(cache.cache_path(root)) as conn:
+        conn.execute("DELETE FROM snapshot WHERE name = 'stamps'")
+    conn.close()
+    assert cache.refresh(root, cached, walked=prewalk.while_walking(root, lambda: None)[1]) is cached
+    assert read == [1]
+    with sqlite3.connect(cache.cache_path(root)) as conn:
+        conn.execute("DELETE FROM snapshot")
+    conn.close()
+    assert cache.refresh(root, cached) is cached  # writes a snapshot, with its digest
+    read.clear()
+    write_file(root, "c/one.md", clipping_text("Edited"), later=True)
+    cached = cache.load_cached(root)
+    assert cached is not None
+    _, walked = prewalk.while_walking(root, lambda: None)
+    updated = cache.refresh(root, cached, walked=walked)
+    assert read == []  # the digest told the walk from the rows
+    assert updated.articles[updated.by_path["c/one.md"]].title == "Edited"
+    assert [a.path for a in updated.articles] == [a.path for a in Engine(root, use_cache=False).load().articles]

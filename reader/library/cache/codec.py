@@ -215,8 +215,11 @@ _ENDS = ".ends"
 can be read without splitting the whole column."""
 
 
-def snapshot_of(library: Library, *, keep_json_rows: bool = False) -> list[tuple[str, bytes]] | None:
-    """The library as a handful of columns, one blob each, plus their checksums.
+def snapshot_of(
+    library: Library, *, keep_json_rows: bool = False, stamps: bytes | None = None
+) -> list[tuple[str, bytes]] | None:
+    """The library as a handful of columns, one blob each, plus their checksums; ``stamps``:
+    the digest of the rows' stamps (:func:`reader.library.cache.compare.stamps_digest`).
 
     ``None`` if a value holds a NUL (it could not be split back); the rows still serve then.
     Read column by column (:meth:`ArticleTable.column`): no article is made for this.
@@ -270,6 +273,7 @@ def snapshot_of(library: Library, *, keep_json_rows: bool = False) -> list[tuple
         ("months", array("i", month_numbers(library)).tobytes()),
         ("problems", json.dumps([[p.path, p.reason, p.skipped] for p in library.problems]).encode()),
         ("skipped_dirs", json.dumps(library.skipped_dirs).encode()),
+        *([(STAMPS, stamps)] if stamps is not None else []),
     ]
     parts.append((_CHECKSUMS, json.dumps({name: zlib.crc32(blob) for name, blob in parts}).encode()))
     return parts
@@ -310,7 +314,9 @@ not used."""
 JSON_ROWS = "json"
 JSON_ORDER = "json.order"
 """The article id of each stored record, in their order (the date order)."""
-ON_REQUEST = frozenset({JSON_ROWS, f"{JSON_ROWS}{_ENDS}", JSON_ORDER})
+STAMPS = "stamps"
+"""The digest of the rows' paths, sizes and ``mtime_ns``: read by the refresh, not the load."""
+ON_REQUEST = frozenset({JSON_ROWS, f"{JSON_ROWS}{_ENDS}", JSON_ORDER, STAMPS})
 """Parts read only when asked for (``reader list --json``), each verified by its checksum."""
 
 
