@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reader.library import cache
-from reader.library.cache import codec, pool
+from reader.library.cache import blobs, codec, pool
 from reader.library.model import Article
 from reader.library.scan import FileEntry, walk
 from reader.library.snapshot import Library
@@ -76,9 +76,9 @@ def test_every_article_field_survives_parsed_rows_and_snapshot(tmp_path: Path) -
     [from_row], _problems = codec.from_rows(rows)
     _same_fields(from_row, want)
 
-    parts = codec.snapshot_of(Library(tmp_path, [want]))
+    parts = blobs.snapshot_of(Library(tmp_path, [want]))
     assert parts is not None
-    [from_snapshot] = codec.library_from_snapshot(tmp_path, dict(parts)).articles
+    [from_snapshot] = blobs.library_from_snapshot(tmp_path, dict(parts)).articles
     _same_fields(from_snapshot, want)
 
 

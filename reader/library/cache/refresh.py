@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reader import paths
-from reader.library.cache import codec, compare, pool
+from reader.library.cache import blobs, codec, compare, pool
 from reader.library.cache.schema import SELECT_ROWS, CacheLocked, CacheUnusable, open_database
 from reader.library.cache.writer import CacheWriter
 from reader.library.model import Article, Problem
@@ -63,12 +63,12 @@ def load_cached(root: Path | str, *, json_rows: bool = False) -> Library | None:
     corrupt = False
     try:
         with gc_paused():
-            skip = () if json_rows else tuple(codec.ON_REQUEST)
+            skip = () if json_rows else tuple(blobs.ON_REQUEST)
             marks = ", ".join("?" * len(skip))
             parts = dict(conn.execute(f"SELECT name, data FROM snapshot WHERE name NOT IN ({marks})", skip).fetchall())
             if parts:
                 with contextlib.suppress(ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError):
-                    return codec.library_from_snapshot(root_path, parts)
+                    return blobs.library_from_snapshot(root_path, parts)
                 parts.clear()
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("DELETE FROM snapshot")  # the next refresh writes a good one

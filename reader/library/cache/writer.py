@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from reader.library.cache import codec, rowtext
+from reader.library.cache import blobs, codec, rowtext
 from reader.library.cache.compare import stamps_digest
 from reader.library.cache.lock import WriteLock
 from reader.library.cache.schema import INSERT, SELECT_ROWS, SELECT_STAMPS, CacheLocked, CacheUnusable, open_database
@@ -104,7 +104,7 @@ class CacheWriter:
         if self.conn is None:
             return None
         try:
-            found = self.conn.execute("SELECT data FROM snapshot WHERE name = ?", (codec.STAMPS,)).fetchone()
+            found = self.conn.execute("SELECT data FROM snapshot WHERE name = ?", (blobs.STAMPS,)).fetchone()
         except sqlite3.Error:
             return None
         return bytes(found[0]) if found is not None else None
@@ -192,12 +192,12 @@ class CacheWriter:
             self.close()
 
     def write_snapshot(self, library: Library, report: ScanReport) -> None:
-        """Save the finished library whole, for the next warm start (see :func:`codec.snapshot_of`)."""
+        """Save the finished library whole, for the next warm start (see :func:`blobs.snapshot_of`)."""
         self.flush()
         if self.conn is None:
             return
         stamps = self._stamps_digest()
-        parts = codec.snapshot_of(library, keep_json_rows=self.keep_json_rows, stamps=stamps) or []
+        parts = blobs.snapshot_of(library, keep_json_rows=self.keep_json_rows, stamps=stamps) or []
         conn = self.conn
         try:
             with transaction(conn):
