@@ -12,11 +12,13 @@ import stat as stat_module
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from reader.library.model import ParseResult, Problem
-from reader.library.parse import MAX_PARSE_BYTES, parse_bytes
 from reader.paths import library_root
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 EXTENSIONS = (".md", ".markdown")
 
@@ -250,7 +252,24 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+_parser: ModuleType | None = None
+
+
+def _parse_module() -> ModuleType:
+    """:mod:`reader.library.parse`, imported on the first file read rather than with this
+    module: the app's first frame needs the walk's types and the cache, not the parser and
+    the YAML, clipping and link modules behind it (~50 ms of imports on the way to it)."""
+    global _parser
+    if _parser is None:
+        from reader.library import parse
+
+        _parser = parse
+    return _parser
+
+
 def _read_file(entry: FileEntry) -> ParseResult:
+    parser = _parser or _parse_module()
+    cap = parser.MAX_PARSE_BYTES
     try:
         # os.open/os.read, not open(): half the cost, and this runs once per article.
         # O_NONBLOCK: a FIFO renamed to .md after the walk fails instead of hanging.
@@ -261,19 +280,19 @@ def _read_file(entry: FileEntry) -> ParseResult:
                 return ParseResult(None, [Problem(entry.path, odd)])
             # Ask for the size the walk saw (+1 to notice growth), not the 4 MB cap: a 4 MB
             # read buffer per file costs more than parsing a 5 KB article.
-            want = min(max(entry.size, 0), MAX_PARSE_BYTES) + 1
+            want = min(max(entry.size, 0), cap) + 1
             data = _read_upto(fd, want)
-            if len(data) == want and want <= MAX_PARSE_BYTES:
-                data += _read_upto(fd, MAX_PARSE_BYTES + 1 - len(data))
-            if len(data) > MAX_PARSE_BYTES:
+            if len(data) == want and want <= cap:
+                data += _read_upto(fd, cap + 1 - len(data))
+            if len(data) > cap:
                 try:
                     size = max(os.fstat(fd).st_size, len(data))
                 except OSError:
                     size = len(data)
-                cut = MAX_PARSE_BYTES
+                cut = cap
                 # Cut before a UTF-8 character that straddles the cap, not through it (which
                 # would read as a spurious "invalid UTF-8" warning).
-                while cut > MAX_PARSE_BYTES - 4 and data[cut] & 0xC0 == 0x80:
+                while cut > cap - 4 and data[cut] & 0xC0 == 0x80:
                     cut -= 1
                 data = data[:cut]
             else:
@@ -293,7 +312,7 @@ def _read_file(entry: FileEntry) -> ParseResult:
             odd = None
         return ParseResult(None, [Problem(entry.path, odd or f"cannot read: {error.strerror or error}")])
     try:
-        result = parse_bytes(data, entry.path, total_size=size)
+        result = parser.parse_bytes(data, entry.path, total_size=size)
     except Exception as error:  # RecursionError, ValueError … from one odd file
         return ParseResult(None, [Problem(entry.path, f"could not be parsed ({_describe(error)})")])
     if result.article is not None:

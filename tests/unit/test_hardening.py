@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from factories import clipping_text, note_text
 
-from reader.library import cache, scan
+from reader.library import cache, parse
 from reader.library.parse import parse_text
 from reader.library.scan import FileEntry, read_file, walk
 from reader.library.snapshot import Library
@@ -31,14 +31,14 @@ def explosive(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     root.mkdir()
     (root / "good.md").write_text(GOOD, encoding="utf-8")
     (root / "bad.md").write_text("# Bad one\n", encoding="utf-8")
-    real = scan.parse_bytes
+    real = parse.parse_bytes
 
     def parse_bytes(data: bytes, path: str, *, total_size: int | None = None):  # type: ignore[no-untyped-def]
         if path == "bad.md":
             raise ValueError("offset must be a timedelta")
         return real(data, path, total_size=total_size)
 
-    monkeypatch.setattr(scan, "parse_bytes", parse_bytes)
+    monkeypatch.setattr(parse, "parse_bytes", parse_bytes)
     return root
 
 
@@ -73,7 +73,7 @@ def test_an_exception_while_opening_an_article_is_its_problem(
     def explode(*args: object, **kwargs: object) -> object:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(scan, "parse_bytes", explode)
+    monkeypatch.setattr(parse, "parse_bytes", explode)
     article, problems = library.read(library.articles[0])
     assert article.title == "Good one" and article.body == ""
     assert [str(p) for p in problems] == [

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from reader.library.cache.codec import TAG_SEP, Parsed, encode_extra, encode_problems, row_checksum
 from reader.library.scan import FileEntry, read_file
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 PARALLEL_MIN_FILES = 5000
 """Below this many files to parse, starting worker processes costs more than it saves.
@@ -83,6 +86,8 @@ def parse_all(entries: list[FileEntry], workers: int | None) -> Iterator[list[Pa
     paths = [[e.abspath for e in chunk] for chunk in chunks]
     done = 0
     if workers >= 2 and len(entries) >= PARALLEL_MIN_FILES:
+        from concurrent import futures  # here, not at start: ~40 ms of the app's imports
+
         try:
             executor = _executor(workers)
         except (OSError, ValueError, ImportError, NotImplementedError):
@@ -99,7 +104,7 @@ def parse_all(entries: list[FileEntry], workers: int | None) -> Iterator[list[Pa
                 for parsed in executor.map(_parse_chunk, payload, ahead):
                     done += 1
                     yield parsed
-            except (BrokenExecutor, OSError, EOFError, RuntimeError):
+            except (futures.BrokenExecutor, OSError, EOFError, RuntimeError):
                 # A worker died (killed, out of memory, a script without a __main__ guard):
                 # finish in this process.
                 pass
@@ -114,6 +119,7 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     """A process pool started with ``spawn``: ``fork`` from a threaded app (Textual runs several
     threads) can leave the child stuck on a lock another thread held."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     _start_resource_tracker()
     context = multiprocessing.get_context("spawn")
