@@ -120,6 +120,10 @@ async def test_a_key_in_the_filter_repaints_no_scrollbar_but_the_lists(tmp_path:
         await app.wait_until_idle()
         await pilot.press("slash", *"ransom")
         await pilot.pause(SETTLE_SECONDS + 0.2)
+        while app.main.filter_settling:  # a loaded machine: the settle may come late
+            await pilot.pause(0.05)
+        await app.wait_until_idle()
+        await pilot.pause()
         painted: list[str] = []
         real = ScrollBar.render
 

@@ -19,7 +19,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from reader.config import Config, load_settings
 from reader.library.engine import Engine
@@ -40,6 +39,7 @@ from reader.ui.screens.navigation import History, Navigation
 from reader.ui.screens.panes import PaneActions
 from reader.ui.screens.reading import LISTED_COUNT, CurrentArticle
 from reader.ui.widgets.filter_status import FilterStatus
+from reader.ui.widgets.footer import SteadyFooter
 from reader.ui.widgets.inputs import FilterInput, FindInput
 from reader.ui.widgets.related import RelatedPanel
 from reader.ui.widgets.tag_sidebar import TagTree
@@ -172,7 +172,7 @@ class MainScreen(
                 yield ArticleView(id="article")
                 yield RelatedPanel(id="related")
                 yield FindInput(placeholder="find in article", id="find")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         sort = load_settings().get("sort")
