@@ -95,7 +95,7 @@ def print_articles_json(library: Library, ids: Sequence[int], bookmarked: Sequen
         print_json([table[i].to_json(bookmarked=b) for i, b in zip(ids, bookmarked, strict=True)])
     elif stored is not None and _utf8(out) and hasattr(out, "buffer"):
         out.flush()
-        out.buffer.write(safe_json.stored_rows(*stored, ids, bookmarked))
+        out.buffer.writelines(safe_json.stored_rows(*stored, ids, bookmarked))
         out.buffer.write(b"\n")
         out.buffer.flush()
     else:

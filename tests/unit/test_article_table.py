@@ -111,7 +111,7 @@ def test_stored_records_print_what_the_columns_print(tmp_path: Path, monkeypatch
     ]
     for ids, given in cases:
         flags = given[: len(ids)]
-        stored = safe_json.stored_rows(*for_cli.memo.json_rows, ids, flags)
+        stored = b"".join(safe_json.stored_rows(*for_cli.memo.json_rows, ids, flags))
         assert stored == safe_json.rows(for_app.articles, ids, flags).encode("utf-8")
         records = [for_app.articles[i].to_json(bookmarked=b) for i, b in zip(ids, flags, strict=True)]
         assert stored == safe_json.dumps(records).encode()
