@@ -12,7 +12,7 @@ import contextlib
 import os
 import sqlite3
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +91,19 @@ class CacheWriter:
         long as the snapshot does (any write to ``files`` drops both). ~0.15 s at 100,000 rows."""
         if self.conn is None:
             return None
+        sizes, mtimes = array("q"), array("q")
+
+        def paths(cursor: sqlite3.Cursor) -> Iterator[list[str]]:
+            while rows := cursor.fetchmany(4096):
+                stored, row_sizes, row_mtimes = zip(*rows, strict=True)
+                sizes.extend(row_sizes)
+                mtimes.extend(row_mtimes)
+                yield rowtext.restored_paths(stored)
+
         try:
-            rows = self.conn.execute(f"{SELECT_STAMPS} ORDER BY path").fetchall()
+            return stamps_digest(paths(self.conn.execute(f"{SELECT_STAMPS} ORDER BY path")), sizes, mtimes)
         except sqlite3.Error:
             return None
-        stored, sizes, mtimes = zip(*rows, strict=True) if rows else ((), (), ())
-        return stamps_digest(rowtext.restored_paths(stored), array("q", sizes), array("q", mtimes))
 
     def stored_stamps_digest(self) -> bytes | None:
         """The snapshot's digest of the rows' stamps (``None``: no snapshot, or none stored):
