@@ -107,8 +107,8 @@ class PaneLayout:
 
     def _write(self) -> None:
         """Set the panes' classes in one change each way: every class added or removed
-        restyles the whole screen below the panes (~25 ms at start-up here), so a first
-        layout that set them one at a time restyled it up to five times."""
+        restyles everything below the panes, so a first layout that set them one at a time
+        restyled the whole screen once per class it added."""
         wanted = {
             **{name: mode == self.mode for mode, name in _MODE_CLASSES.items()},
             "-short": self.short,
