@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import shutil
 import sys
@@ -428,12 +429,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(make_inert(str(error)), file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `reader list | head`
-        # Point stdout at devnull so the interpreter's final flush does not complain.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _quiet_stdout()
         return 0
+    except OSError as error:
+        if error.errno not in _OUTPUT_FULL:
+            raise
+        return _output_failed(error)
     except KeyboardInterrupt:
         return 130
+
+
+_OUTPUT_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+"""Why writing the output can fail (``reader list > /full/disk``): said in one line, exit 1.
+Nothing else reader does lets these through: the index cache switches itself off, the state
+store keeps changes in memory and says so."""
+
+
+def _output_failed(error: OSError) -> int:
+    from reader.library.inert import make_inert
+
+    _quiet_stdout()
+    with contextlib.suppress(OSError):
+        print(f"reader: could not write the output: {make_inert(error.strerror or str(error))}", file=sys.stderr)
+    return 1
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at devnull, so the interpreter's final flush does not complain again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 READ_ONLY = frozenset({"list", "tags", "show"})
@@ -448,9 +473,16 @@ def run() -> None:
     argv = sys.argv[1:]
     code = main(argv)
     if argv and argv[0] in READ_ONLY:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError, AttributeError):  # a closed pipe: nothing to keep
-                stream.flush()
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            pass  # the reader of the pipe is gone: nothing to keep
+        except OSError as error:  # a full disk: not a silent success
+            code = _output_failed(error)
+        except (ValueError, AttributeError):
+            pass
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
 

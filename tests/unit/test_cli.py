@@ -307,3 +307,23 @@ def test_a_read_only_command_leaves_fast_with_all_its_output(tmp_path: Path) -> 
             assert done.stderr.decode().endswith("3000 of 3000 articles\n")
     done = subprocess.run([sys.executable, "-m", "reader.cli", "list", str(tmp_path / "nope")], capture_output=True)
     assert done.returncode == 2 and b"no such folder" in done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("argv", [["list", "--json"], ["list"], ["tags"], ["bookmarks"]])
+def test_a_full_disk_under_the_output_is_one_line_and_a_failure(
+    argv: list[str], sample_root: Path, tmp_path: Path
+) -> None:
+    """``reader list > /full/disk``: one line saying so and exit 1 — not a traceback, and not
+    the silent success a skipped final flush would be."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c"), "XDG_DATA_HOME": str(tmp_path / "d")}
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "reader.cli", *argv[:1], str(sample_root), *argv[1:]],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert done.stderr.decode() == "reader: could not write the output: No space left on device\n"
