@@ -132,21 +132,15 @@ def same_columns(library: Library, writer: CacheWriter, files: WalkedFiles, repo
     table = library.articles
     paths = files.paths
     sizes, mtimes = files.sizes, files.mtimes
+    grouped = by_path(library.problems)
     if paths == table.column("path"):  # every walked file an article (the usual case): no lookups
-        if sizes.tolist() != table.column("size"):
-            return False
-        seconds = list(map(truediv, mtimes, repeat(1e9)))  # as the parser stores them
-        if seconds != table.column("mtime") and not all(
-            map(same_stamp, table.column("size"), table.column("mtime"), sizes, seconds)
-        ):
-            return False
-        grouped = by_path(library.problems)
+        walked_sizes = sizes.tolist()
+        walked_seconds = list(map(truediv, mtimes, repeat(1e9)))  # as the parser stores them
     else:
         positions = list(map(library.by_path.get, paths))
         at = [i for i, position in enumerate(positions) if position is not None]
         if [positions[i] for i in at] != list(range(len(table))):
             return False  # an article not walked, or out of order
-        grouped = by_path(library.problems)
         if len(at) < len(paths) and not all(
             any(p.skipped for p in grouped.get(paths[i], ()))
             for i, position in enumerate(positions)
@@ -155,8 +149,12 @@ def same_columns(library: Library, writer: CacheWriter, files: WalkedFiles, repo
             return False  # a walked file that is neither an article nor a skipped file
         walked_sizes = [sizes[i] for i in at]
         walked_seconds = [mtimes[i] / 1e9 for i in at]
-        if not all(map(same_stamp, table.column("size"), table.column("mtime"), walked_sizes, walked_seconds)):
-            return False
+    # Equal columns (compared in C) settle it; only otherwise each stamp within the tolerance.
+    stored_sizes, stored_seconds = table.column("size"), table.column("mtime")
+    if (walked_sizes, walked_seconds) != (stored_sizes, stored_seconds) and not all(
+        map(same_stamp, stored_sizes, stored_seconds, walked_sizes, walked_seconds)
+    ):
+        return False
     per_file = [problem for path in paths for problem in grouped.get(path, ())] if grouped else []
     return library.skipped_dirs == report.skipped_dirs and library.problems == report.problems + per_file
 
