@@ -151,26 +151,17 @@ def _by_relevance(library: Library, matched: AbstractSet[int], root: Node, conte
 def _tiers(library: Library, matched: AbstractSet[int], tops: list[AbstractSet[int]]) -> list[int]:
     """``matched`` by how many of the common words have each id in their ``top``, most first,
     each tier newest first: the order a stable sort by the summed scores gives, since every
-    id's total is that count times one number (a sum of equal floats and zeros)."""
-    if len(tops) == 1:
-        top = tops[0] & matched
-        tiers = [top, matched - top]
-    elif len(tops) == 2:
-        both = tops[0] & tops[1] & matched
-        either = (tops[0] | tops[1]) & matched
-        tiers = [both, either - both, matched - either]
-    else:
-        counts: dict[int, int] = {}
-        for top in tops:
-            for i in top & matched:
-                counts[i] = counts.get(i, 0) + 1
-        by_count: list[set[int]] = [set() for _ in range(len(tops) + 1)]
-        for i, count in counts.items():
-            by_count[count].add(i)
-        tiers = [*reversed(by_count[1:]), matched - counts.keys()]
-    ranked: list[int] = []
-    for tier in tiers:
-        ranked += in_order(library, tier)
+    id's total is that count times one number (a sum of equal floats and zeros). Set
+    operations only, in C, for any number of words."""
+    at_least: list[AbstractSet[int]] = [matched]  # [k]: the ids in k of the tops so far, or more
+    for top in tops:
+        top = top & matched
+        at_least.append(at_least[-1] & top)
+        for k in range(len(at_least) - 2, 0, -1):
+            at_least[k] = at_least[k] | (at_least[k - 1] & top)
+    ranked = in_order(library, at_least[-1])
+    for k in range(len(at_least) - 2, -1, -1):
+        ranked += in_order(library, at_least[k] - at_least[k + 1])
     return ranked
 
 
