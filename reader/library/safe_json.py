@@ -97,6 +97,7 @@ def rows(table: ArticleTable, ids: Sequence[int], bookmarked: Sequence[bool]) ->
 
 _TAILS = {True: "true}", False: "false}"}
 """What ends a record after :func:`heads`: its bookmark flag."""
+_BYTE_TAILS = {flag: tail.encode() for flag, tail in _TAILS.items()}
 
 
 def heads(table: ArticleTable, ids: Sequence[int]) -> list[str]:
@@ -148,7 +149,8 @@ def stored_rows(
     count = len(ends)
     if len(ids) == count and array("I", ids).tobytes() == order:
         if not any(bookmarked):
-            return [b"[", blob.replace(b"\x00", b"false}, "), b"false}]"]
+            tail = _BYTE_TAILS[False]
+            return [b"[", blob.replace(b"\x00", tail + b", "), tail + b"]"]
         pieces: Iterable[bytes] = blob.split(b"\x00")
     else:
         at = [0] * count  # the stored position of each article id
@@ -156,7 +158,7 @@ def stored_rows(
         positions = list(map(at.__getitem__, ids))
         starts = [0, *(end + 1 for end in ends[:-1])]
         pieces = map(blob.__getitem__, map(slice, map(starts.__getitem__, positions), map(ends.__getitem__, positions)))
-    tails = map({True: b"true}", False: b"false}"}.__getitem__, bookmarked)
+    tails = map(_BYTE_TAILS.__getitem__, bookmarked)
     return [b"[", b", ".join(map(bytes.__add__, pieces, tails)), b"]"]
 
 
