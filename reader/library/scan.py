@@ -12,13 +12,10 @@ import stat as stat_module
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeAlias
+from typing import NamedTuple, Protocol, TypeAlias
 
 from reader.library.model import ParseResult, Problem
 from reader.paths import library_root
-
-if TYPE_CHECKING:
-    from types import ModuleType
 
 EXTENSIONS = (".md", ".markdown")
 
@@ -252,10 +249,19 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-_parser: ModuleType | None = None
+class _Parser(Protocol):
+    """What :func:`read_file` uses of :mod:`reader.library.parse`: typed, so the lazily
+    imported module is checked like an imported one."""
+
+    MAX_PARSE_BYTES: int
+
+    def parse_bytes(self, data: bytes, path: str, *, total_size: int | None = None) -> ParseResult: ...
 
 
-def _parse_module() -> ModuleType:
+_parser: _Parser | None = None
+
+
+def _parse_module() -> _Parser:
     """:mod:`reader.library.parse`, imported on the first file read rather than with this
     module: the app's first frame needs the walk's types and the cache, not the parser and
     the YAML, clipping and link modules behind it (~50 ms of imports on the way to it)."""
