@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Generic, Protocol, TypeVar
 
 from reader.library.model import Article
-from reader.library.table import as_table
+from reader.library.table import ArticleTable, as_table
 
 
 class Identified(Protocol):
@@ -100,6 +100,13 @@ class Table(Generic[R]):
         if old is not None:
             self._unindex(old)
         return old
+
+    def found_in(self, articles: ArticleTable) -> Iterator[tuple[str, R | None]]:
+        """Each article's path and its record (:meth:`find`), or ``None``: read from the
+        link, fingerprint and path columns, so no article is made for it."""
+        column = articles.column
+        paths = column("path")
+        return zip(paths, map(self.find, column("link"), column("fingerprint"), paths), strict=True)
 
     def find(self, link: str, fingerprint: str, path: str) -> R | None:
         """The record for the article with these identity fields, or ``None``.

@@ -114,10 +114,7 @@ class StateStore(StateFile):
             return set()
         table = as_table(articles)  # read as columns: no article is made for this
         self.resolve(table)
-        find = self._doc.bookmarks.find
-        column = table.column
-        rows = zip(column("link"), column("fingerprint"), column("path"), strict=True)
-        return {path for link, fingerprint, path in rows if find(link, fingerprint, path) is not None}
+        return {path for path, bookmark in self._doc.bookmarks.found_in(table) if bookmark is not None}
 
     # ------------------------------------------------------------------ reading state
 
@@ -140,9 +137,7 @@ class StateStore(StateFile):
             for entry, article in match(list(table), rows):
                 if article is not None:
                     self._relocate("reading", table, entry, article)
-            column = rows.column
-            found = map(table.find, column("link"), column("fingerprint"), column("path"))
-            return {path for path, e in zip(column("path"), found, strict=True) if e is not None and e.read}
+            return {path for path, entry in table.found_in(rows) if entry is not None and entry.read}
 
     def scroll_of(self, article: Article) -> int:
         """The remembered scroll offset (lines), 0 for an article never scrolled."""
