@@ -19,6 +19,7 @@ from operator import add
 from typing import TYPE_CHECKING, Any, Protocol
 
 from reader.library.query import And, DateRange, Node, Not, Or, Query, Term, parse_query, positive_text_terms
+from reader.library.ranked import Ranked, Tier
 from reader.library.tokens import has_token, line_needle, token_lines
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 class SearchResult:
     """The ids matching a query, in display order, and what was wrong with the query."""
 
-    ids: list[int]
+    ids: Sequence[int]
+    """A list, or a :class:`~reader.library.ranked.Ranked` that orders itself as it is read."""
     errors: list[str]
     query: Query
 
@@ -107,7 +109,7 @@ def run(library: Library, query: str | Query, sort: str, context: Context) -> Se
         ranked = _by_relevance(library, matched, parsed.root, context)
         if ranked is not None:
             return SearchResult(ranked, parsed.errors, parsed)
-    return SearchResult(in_order(library, matched, sort), parsed.errors, parsed)
+    return SearchResult(Ranked(order, _rank(library, sort), [(matched, frozenset())]), parsed.errors, parsed)
 
 
 def in_order(library: Library, ids: Iterable[int], sort: str = "date") -> list[int]:
@@ -123,7 +125,7 @@ def in_order(library: Library, ids: Iterable[int], sort: str = "date") -> list[i
     return list(map(order.__getitem__, sorted(set(map(rank.__getitem__, ids)))))
 
 
-def _by_relevance(library: Library, matched: AbstractSet[int], root: Node, context: Context) -> list[int] | None:
+def _by_relevance(library: Library, matched: AbstractSet[int], root: Node, context: Context) -> Sequence[int] | None:
     """``matched`` best first by the summed scores of the query's positive words and phrases."""
     tables = [context.scores[t] for t in positive_text_terms(root) if t in context.scores]
     if not tables:
@@ -148,21 +150,21 @@ def _by_relevance(library: Library, matched: AbstractSet[int], root: Node, conte
     return list(map(ids.__getitem__, sorted(range(len(ids)), key=totals.__getitem__, reverse=True)))
 
 
-def _tiers(library: Library, matched: AbstractSet[int], tops: list[AbstractSet[int]]) -> list[int]:
+def _tiers(library: Library, matched: AbstractSet[int], tops: list[AbstractSet[int]]) -> Ranked:
     """``matched`` by how many of the common words have each id in their ``top``, most first,
     each tier newest first: the order a stable sort by the summed scores gives, since every
     id's total is that count times one number (a sum of equal floats and zeros). Set
-    operations only, in C, for any number of words."""
+    operations only, in C, for any number of words; each tier is put in date order only as far
+    as it is read (:class:`~reader.library.ranked.Ranked`)."""
     at_least: list[AbstractSet[int]] = [matched]  # [k]: the ids in k of the tops so far, or more
     for top in tops:
         top = top & matched
         at_least.append(at_least[-1] & top)
         for k in range(len(at_least) - 2, 0, -1):
             at_least[k] = at_least[k] | (at_least[k - 1] & top)
-    ranked = in_order(library, at_least[-1])
-    for k in range(len(at_least) - 2, -1, -1):
-        ranked += in_order(library, at_least[k] - at_least[k + 1])
-    return ranked
+    tiers: list[Tier] = [(at_least[-1], frozenset())]
+    tiers += [(at_least[k], at_least[k + 1]) for k in range(len(at_least) - 2, -1, -1)]
+    return Ranked(library.orders["date"], _rank(library, "date"), tiers)
 
 
 def _rank(library: Library, sort: str) -> list[int]:

@@ -90,7 +90,7 @@ class ArticleList(CursorView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.articles: Sequence[Article] = ()
-        self.ids: list[int] = []
+        self.ids: Sequence[int] = []
         self.bookmarked: Collection[int] = frozenset()
         self.read: Collection[int] = frozenset()
         self.empty_message = "No articles."
@@ -101,7 +101,7 @@ class ArticleList(CursorView, can_focus=True):
 
     # -- data from the app ---------------------------------------------------------------
 
-    def set_ids(self, ids: list[int], *, keep: int | None = None) -> None:
+    def set_ids(self, ids: Sequence[int], *, keep: int | None = None) -> None:
         """Show these article ids; keep the cursor on article ``keep`` if it is still listed."""
         self.ids = ids
         self.rows_changed()

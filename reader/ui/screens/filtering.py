@@ -13,6 +13,7 @@ what ``Library.search`` itself takes for those keys (p90 157 ms).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -45,6 +46,7 @@ a word costs one update of the rest of the screen, not one a key. Measured at 10
 with a key every 0.35 s: p90 160 ms a key with 0.5 s, 182 ms (p95 313 ms) with 0.3 s, where the
 tag tree (~0.2 s in a worker), the timeline and the article landed between keys. Leaving the
 bar (enter, escape, down) brings everything up to date at once."""
+
 
 class Filtering(ScreenPart):
     """Runs the filter and keeps the list, status line, timeline and sidebar in step with it."""
@@ -143,7 +145,7 @@ class Filtering(ScreenPart):
 
     # -- the sidebar ----------------------------------------------------------------------
 
-    def update_tags(self, ids: list[int]) -> None:
+    def update_tags(self, ids: Sequence[int]) -> None:
         library = self.library
         if library is None:
             return
@@ -154,12 +156,12 @@ class Filtering(ScreenPart):
             self._tags_in_background(library, ids, keep)
 
     @work(thread=True, exclusive=True, group="tags")
-    def _tags_in_background(self, library: Library, ids: list[int], keep: list[str]) -> None:
+    def _tags_in_background(self, library: Library, ids: Sequence[int], keep: list[str]) -> None:
         tree = self._build_tree(library, ids, keep)
         if not get_current_worker().is_cancelled:
             call_from_worker(self, self._set_tag_tree, tree)
 
-    def _build_tree(self, library: Library, ids: list[int], keep: list[str]) -> SidebarNode:
+    def _build_tree(self, library: Library, ids: Sequence[int], keep: list[str]) -> SidebarNode:
         specials = special_nodes(
             bookmarks=len(self.bookmarked_ids),
             highlights=self.highlight_count(),

@@ -11,6 +11,7 @@ article, pane keys, article keys, highlights. All parsing and file I/O lives in
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar, TypedDict
 
@@ -77,9 +78,7 @@ class MainScreen(
         Binding("slash", "focus_filter", "Filter", id="reader.filter"),
         Binding("ctrl+l", "clear_filter", "Clear filter", id="reader.clear_filter"),
         Binding("tab", "cycle_focus(1)", "Next pane", show=False, priority=True, id="reader.next_pane"),
-        Binding(
-            "shift+tab", "cycle_focus(-1)", "Previous pane", show=False, priority=True, id="reader.previous_pane"
-        ),
+        Binding("shift+tab", "cycle_focus(-1)", "Previous pane", show=False, priority=True, id="reader.previous_pane"),
         Binding("escape", "back", "Back", show=False, id="reader.back"),
         Binding("n", "step_article(1)", "Next", id="reader.next_article"),
         Binding("p", "step_article(-1)", "Prev", id="reader.previous_article"),
@@ -141,7 +140,7 @@ class MainScreen(
         self.highlighted_ids: set[int] = set()
         self.noted_ids: set[int] = set()
         self._pending_passage: str | None = None
-        self.result_ids: list[int] = []
+        self.result_ids: Sequence[int] = []
         self.current: Article | None = None
         self.current_id: int | None = None
         self._read_timer: Timer | None = None
