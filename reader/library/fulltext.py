@@ -48,10 +48,10 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from reader import paths
 from reader.library.fulltext_db import (
@@ -61,6 +61,7 @@ from reader.library.fulltext_db import (
     fts5_available,
     path_key,
     path_of,
+    rowids,
     storable,
 )
 from reader.library.query import Term
@@ -95,12 +96,6 @@ _METADATA = "{" + " ".join(COLUMNS[:-1]) + "} : "
 _BM25 = f"SELECT rowid, -bm25(fts, {', '.join(map(str, WEIGHTS))}) FROM fts WHERE fts MATCH ?"
 
 ProgressCallback = Callable[[int, int], None]
-
-
-def _rowids(conn: sqlite3.Connection, expression: str) -> list[int]:
-    """The rows matching ``expression``, as one string split in C (see :meth:`FullTextIndex._query`)."""
-    joined = conn.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expression,)).fetchone()[0]
-    return list(map(int, joined.split(","))) if joined else []
 
 
 def match_expression(term: Term) -> str | None:
@@ -149,7 +144,7 @@ class RowMap:
     """``rows[rowid]`` is the article id, or -1 (a dead row, or another snapshot's article)."""
     pending: list[int]
     """Article ids with no up-to-date row: matched on metadata in memory instead."""
-    cache: OrderedDict[Term, dict[int, float]] = field(default_factory=OrderedDict)
+    cache: OrderedDict[Term, dict[int, float] | CommonWord] = field(default_factory=OrderedDict)
     """Recent terms' scores: while "ransomware kas" grows to "ransomware kaseya", the first
     word is looked up once, not on every keystroke. Dropped with the snapshot after a sync."""
 
@@ -321,7 +316,7 @@ class FullTextIndex:
         self._snapshot(library)  # the row → id map, built now (call attach from a worker thread)
         return library
 
-    def scores(self, library: Library, term: Term) -> dict[int, float] | None:
+    def scores(self, library: Library, term: Term) -> dict[int, float] | CommonWord | None:
         """Article ids of ``library`` matching a bare word or phrase, with their relevance.
 
         Higher scores are better (the negated bm25). Articles the index does not cover yet are
@@ -346,29 +341,34 @@ class FullTextIndex:
                 self._needs_reset = True
             return None
         if snapshot.pending:
-            for i in library.match_text(term, snapshot.pending):
-                out.setdefault(i, 0.0)
+            pending = library.match_text(term, snapshot.pending)
+            if isinstance(out, CommonWord):
+                out.add(pending)
+            else:
+                for i in pending:
+                    out.setdefault(i, 0.0)
         with self._cache_lock:
             snapshot.cache[term] = out
             while len(snapshot.cache) > CACHE_TERMS:
                 snapshot.cache.popitem(last=False)
         return out
 
-    def _query(self, rows: list[int], expression: str) -> dict[int, float]:
+    def _query(self, rows: list[int], expression: str) -> dict[int, float] | CommonWord:
         """Run one MATCH; map rows to article ids with C-level loops (this is the hot path).
 
-        Row ids come back as one ``group_concat`` string split in C: for the ~95,000 rows of a
-        two- or three-letter prefix at 100,000 articles that is 10–15 ms less than fetching
-        95,000 one-column rows (35 against 49 ms for ``cloud*``, best of five)."""
+        Row ids come back as one string (:func:`~reader.library.fulltext_db.rowids`); the
+        metadata rows a common word is ranked by are asked for at once, on another thread
+        (:meth:`~reader.library.fulltext_db.FullTextDatabase.rowids_soon`)."""
         size = len(rows)
+        metadata = self.db.rowids_soon(_METADATA + expression)  # needed when the word is common
         with self.db.connection() as conn:
-            rowids = _rowids(conn, expression)
-            if len(rowids) <= RANK_LIMIT:
+            found_rows = rowids(conn, expression)
+            if len(found_rows) <= RANK_LIMIT:
                 hits = conn.execute(_BM25, (expression,)).fetchall()
                 common: list[int] = []
             else:
                 hits = []
-                common = _rowids(conn, _METADATA + expression)
+                common = metadata()
         # Rows written after the map was built (a sync in progress) are past its end: skip them.
         if hits:
             found, scores = zip(*hits, strict=True)
@@ -378,19 +378,18 @@ class FullTextIndex:
                 out = {rows[r]: score for r, score in hits if r < size}
             out.pop(-1, None)  # dead rows, and other snapshots' articles
             return out
-        if rowids and max(rowids) >= size:
-            rowids = [r for r in rowids if r < size]
+        if found_rows and max(found_rows) >= size:
+            found_rows = [r for r in found_rows if r < size]
         if common and max(common) >= size:
             common = [r for r in common if r < size]
-        everything = cast(CommonWord, CommonWord.fromkeys(map(rows.__getitem__, rowids), 0.0))
-        top = set(map(rows.__getitem__, common))
-        top.discard(-1)
-        everything.update(dict.fromkeys(top, COMMON_SCORE))
-        everything.pop(-1, None)
-        everything.top = top
-        return everything
+        every = dict.fromkeys(map(rows.__getitem__, found_rows), 0.0)
+        top = dict.fromkeys(map(rows.__getitem__, common), COMMON_SCORE)
+        every.update(top)
+        every.pop(-1, None)
+        top.pop(-1, None)
+        return CommonWord(every, top)
 
-    def search(self, library: Library, text: str | Term) -> dict[int, float]:
+    def search(self, library: Library, text: str | Term) -> Mapping[int, float]:
         """Scores for one bare word (a ``str``) or a :class:`Term`; empty when nothing matches."""
         term = text if isinstance(text, Term) else Term("", text)
         found = self.scores(library, term)

@@ -15,17 +15,22 @@ open, be ours and never crash its caller.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from reader import paths
 from reader.library.private import private_file
 from reader.library.sqlite import delete_database, is_busy, transaction
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 SCHEMA_VERSION = 3
 """Stored in ``PRAGMA user_version``; another value means the file is rebuilt (2: aliases in the title
@@ -75,6 +80,15 @@ class FullTextError(Exception):
     """The database cannot be used as it is (corrupt, foreign, another schema)."""
 
 
+def rowids(conn: sqlite3.Connection, expression: str) -> list[int]:
+    """The FTS rows matching ``expression``, as one string read as a JSON array in C: for the
+    ~95,000 rows of a two- or three-letter prefix at 100,000 articles, 10–15 ms less than
+    fetching one-column rows (35 against 49 ms for ``cloud*``), and 8–10 ms against 15–22 ms
+    to split the string and convert each part with ``int``."""
+    joined = conn.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expression,)).fetchone()[0]
+    return cast(list[int], json.loads(f"[{joined}]")) if joined else []
+
+
 class FullTextDatabase:
     """One full-text database: ``path`` (created as needed) or ``":memory:"``; ``root`` ties a
     file to one library folder. Call :meth:`prepare` once before use (when FTS5 exists)."""
@@ -89,6 +103,32 @@ class FullTextDatabase:
         self._lock = threading.RLock()
         self.conns = _Connections()
         self._shared: sqlite3.Connection | None = None
+        self._helper: ThreadPoolExecutor | None = None
+
+    def rowids_soon(self, expression: str) -> Callable[[], list[int]]:
+        """:func:`rowids` of ``expression``, started now on a helper thread with its own
+        connection; call the result for them (it raises what the query raised).
+
+        SQLite runs a query without the interpreter lock, so a second MATCH overlaps the
+        caller's own: a common word's metadata rows (its ranking) come alongside its rows,
+        10–22 ms sooner a key for 2–6 letter prefixes at 100,000 articles (medians of seven).
+        The in-memory database has one connection under a lock, so it runs there and then."""
+        if self.memory:
+            with self.connection() as conn:
+                found = rowids(conn, expression)
+            return lambda: found
+        if self._helper is None:
+            from concurrent.futures import ThreadPoolExecutor  # the CLI rarely needs it
+
+            with self._lock:
+                if self._helper is None:
+                    self._helper = ThreadPoolExecutor(1, thread_name_prefix="reader-fulltext")
+        future = self._helper.submit(self._rowids_here, expression)
+        return future.result
+
+    def _rowids_here(self, expression: str) -> list[int]:
+        with self.connection() as conn:
+            return rowids(conn, expression)
 
     def prepare(self) -> None:
         """Open (creating, or rebuilding when unusable) the database once, on the calling thread."""
@@ -172,6 +212,9 @@ class FullTextDatabase:
     def close(self) -> None:
         """Close every connection (from any thread). Searches afterwards fall back to memory."""
         with self._lock:
+            if self._helper is not None:
+                self._helper.shutdown(wait=False, cancel_futures=True)
+                self._helper = None
             self.closed = True
             for conn in list(self.conns.every):
                 with contextlib.suppress(sqlite3.Error):

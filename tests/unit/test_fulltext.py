@@ -10,6 +10,7 @@ import json
 import re
 import sqlite3
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -170,6 +171,33 @@ def test_common_words_rank_by_title_mentions_then_date(
     assert len(expected) > 3
 
 
+def test_a_file_index_ranks_common_and_mixed_words_as_one_in_memory_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file index asks for a common word's metadata rows on its helper thread
+    (``FullTextDatabase.rowids_soon``); the in-memory one asks in line. Same results, for a
+    common word alone and mixed with a ranked one (bm25 summed with the tiers' scores)."""
+    import reader.library.fulltext as fulltext
+
+    monkeypatch.setattr(fulltext, "RANK_LIMIT", 5)
+    root = tmp_path / "lib"
+    for n in range(12):
+        title = f"Report {n}" + (" alder" if n % 3 == 0 else "")
+        body = "alder stand" + (" birch" if n in (4, 9) else "")
+        write(root, f"{n:02}.md", title, body, date=f"March 1, {2000 + n}")
+    in_memory, _ = indexed(root)
+    on_disk, fts = indexed(root, FullTextIndex(tmp_path / "fts.sqlite", root=root))
+    assert fts.path is not None
+    titled = [f"Report {n} alder" for n in (9, 6, 3, 0)]
+    assert titles(on_disk, "alder") == titled + [f"Report {n}" for n in (11, 10, 8, 7, 5, 4, 2, 1)]
+    for query in ("alder", "ald", "alder birch", "birch alder", "alder OR birch", "alder -birch", "birch", "stand"):
+        assert titles(on_disk, query) == titles(in_memory, query), query
+    assert set(titles(on_disk, "alder birch")) == {"Report 9 alder", "Report 4"}
+    assert any(t.name.startswith("reader-fulltext") for t in threading.enumerate())
+    fts.close()
+    assert titles(on_disk, "alder") == titled  # closed: metadata matched in memory, no crash
+
+
 def test_a_one_character_word_matches_that_token_only(tmp_path: Path) -> None:
     root = tmp_path / "lib"
     write(root, "c.md", "Rewriting it in C", "C and C++ compilers.")
@@ -235,7 +263,7 @@ def test_fts_syntax_in_user_input_never_raises(news: Path, text: str) -> None:
         term = Term(kind, text)
         expression = match_expression(term)
         assert expression is None or expression.startswith('"')
-        assert isinstance(fts.search(library, term), dict)
+        assert isinstance(fts.search(library, term), Mapping)
 
 
 def test_match_expression_quotes_everything() -> None:
