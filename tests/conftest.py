@@ -28,6 +28,18 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     return base
 
 
+@pytest.fixture(autouse=True)
+def _collector_left_alone(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The app freezes the cycle collector's view of what its load made and raises its first
+    threshold (``loading.settle_collector``): process-wide, and in this process every earlier
+    test's leftovers would be frozen with it. Tests count the calls instead."""
+    from reader.ui.screens import loading
+
+    calls: list[int] = []
+    monkeypatch.setattr(loading, "settle_collector", lambda: calls.append(1))
+    return calls
+
+
 @pytest.fixture(scope="session")
 def sample_root() -> Path:
     """The sample library shipped in the repository (``articles/``)."""
