@@ -384,7 +384,6 @@ class FullTextIndex:
             common = [r for r in common if r < size]
         every = dict.fromkeys(map(rows.__getitem__, found_rows), 0.0)
         top = dict.fromkeys(map(rows.__getitem__, common), COMMON_SCORE)
-        every.update(top)
         every.pop(-1, None)
         top.pop(-1, None)
         return CommonWord(every, top)

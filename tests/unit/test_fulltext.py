@@ -171,6 +171,18 @@ def test_common_words_rank_by_title_mentions_then_date(
     assert len(expected) > 3
 
 
+def test_a_common_word_scores_its_top_hits_and_zero_elsewhere() -> None:
+    from reader.library.search import CommonWord
+
+    word = CommonWord({1: 0.0, 2: 0.0, 3: 0.0}, {2: 0.5})
+    assert (word[1], word[2], len(word), 3 in word, 4 in word) == (0.0, 0.5, 3, True, False)
+    assert set(word.ids) == {1, 2, 3} and set(word.top) == {2}
+    assert word.get(9) is None
+    assert word.as_dict() == {1: 0.0, 2: 0.5, 3: 0.0} == dict(word)
+    word.add([4, 2])
+    assert (word[4], word[2], len(word)) == (0.0, 0.5, 4)
+
+
 def test_a_file_index_ranks_common_and_mixed_words_as_one_in_memory_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
