@@ -73,7 +73,7 @@ _PARSER_VERSION: str | None = None
 
 
 _NOT_PARSING = frozenset(
-    {"engine", "fulltext", "fulltext_db", "orders", "query", "related", "search",
+    {"engine", "fulltext", "fulltext_db", "orders", "query", "ranked", "related", "search",
      "snapshot", "sqlite", "tagtree", "tokens", "watch"}
 )  # fmt: skip
 """Modules of :mod:`reader.library` that never change what a row holds (what is done with
