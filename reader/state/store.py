@@ -114,7 +114,7 @@ class StateStore(StateFile):
             return set()
         table = as_table(articles)  # read as columns: no article is made for this
         self.resolve(table)
-        return {path for path, bookmark in self._doc.bookmarks.found_in(table) if bookmark is not None}
+        return {path for path, _bookmark in self._doc.bookmarks.found_in(table)}
 
     # ------------------------------------------------------------------ reading state
 
@@ -137,7 +137,7 @@ class StateStore(StateFile):
             for entry, article in match(list(table), rows):
                 if article is not None:
                     self._relocate("reading", table, entry, article)
-            return {path for path, entry in table.found_in(rows) if entry is not None and entry.read}
+            return {path for path, entry in table.found_in(rows) if entry.read}
 
     def scroll_of(self, article: Article) -> int:
         """The remembered scroll offset (lines), 0 for an article never scrolled."""
