@@ -78,16 +78,19 @@ class CommonWord(Mapping[int, float]):
     index keeps (~95,000 ids each for a typed prefix at 100,000 articles) made every full
     collection during typing cost ~90 ms, against ~37 ms without them."""
 
-    __slots__ = ("_hits", "_merged", "_top", "top")
+    __slots__ = ("_hits", "_merged", "_top")
 
     def __init__(self, hits: dict[int, float], top: dict[int, float]) -> None:
         self._hits, self._top = hits, top  # every hit (scoring 0 there), and the top ones' scores
         self._merged: dict[int, float] | None = None
-        self.top: AbstractSet[int] = top.keys()
 
     @property
     def ids(self) -> AbstractSet[int]:
         return self._hits.keys()
+
+    @property
+    def top(self) -> AbstractSet[int]:
+        return self._top.keys()
 
     def __getitem__(self, key: int) -> float:
         score = self._top.get(key)
