@@ -112,11 +112,10 @@ class FullTextDatabase:
         SQLite runs a query without the interpreter lock, so a second MATCH overlaps the
         caller's own: a common word's metadata rows (its ranking) come alongside its rows,
         10–22 ms sooner a key for 2–6 letter prefixes at 100,000 articles (medians of seven).
-        The in-memory database has one connection under a lock, so it runs there and then."""
+        The in-memory database has one connection under a lock: there the query runs only
+        when its rows are asked for (a rare word never asks), on the caller's thread."""
         if self.memory:
-            with self.connection() as conn:
-                found = rowids(conn, expression)
-            return lambda: found
+            return lambda: self._rowids_here(expression)
         if self._helper is None:
             from concurrent.futures import ThreadPoolExecutor  # the CLI rarely needs it
 
