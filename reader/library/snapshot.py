@@ -173,14 +173,15 @@ class Library:
     @property
     def tag_names(self) -> list[str]:
         """Each tag's first-seen spelling, by tag id."""
-        return self._tag_index().names
+        return self._tag_data().names
 
     @property
     def tag_index(self) -> dict[str, int]:
         """Each tag's id by its folded name."""
-        return self._tag_index().index
+        return self._tag_data().index
 
-    def _tag_index(self) -> _TagIndex:
+    def _tag_data(self) -> _TagIndex:
+        """The tag index, built on first use."""
         tags = self._tags
         if tags is None:
             tags = self._tags = _TagIndex.of_articles(self.articles)
@@ -191,7 +192,7 @@ class Library:
         """Each article's tag ids (``article_tags[i]``), built on first use."""
         if self._article_tags is None:
             with gc_paused():
-                get = self._tag_index().of.__getitem__
+                get = self._tag_data().of.__getitem__
                 self._article_tags = [tuple(map(get, tags)) for tags in self.articles.column("tags")]
         return self._article_tags
 
@@ -417,7 +418,7 @@ class Library:
     def tag_counts(self, ids: Sequence[int] | None = None) -> list[TagCount]:
         """Every tag with how many of ``ids`` (default: all articles) carry it, most first."""
         if ids is None or len(ids) == len(self.articles):
-            whole = self._tag_index().counts
+            whole = self._tag_data().counts
             counts: Iterable[tuple[int, int]] = (
                 enumerate(whole) if whole is not None else ((tid, len(p)) for tid, p in enumerate(self.postings))
             )
