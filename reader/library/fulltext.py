@@ -361,14 +361,17 @@ class FullTextIndex:
         (:meth:`~reader.library.fulltext_db.FullTextDatabase.rowids_soon`)."""
         size = len(rows)
         metadata = self.db.rowids_soon(_METADATA + expression)  # needed when the word is common
-        with self.db.connection() as conn:
-            found_rows = rowids(conn, expression)
-            if len(found_rows) <= RANK_LIMIT:
-                hits = conn.execute(_BM25, (expression,)).fetchall()
-                common: list[int] = []
-            else:
-                hits = []
-                common = metadata()
+        try:
+            with self.db.connection() as conn:
+                found_rows = rowids(conn, expression)
+                if len(found_rows) <= RANK_LIMIT:
+                    hits = conn.execute(_BM25, (expression,)).fetchall()
+                    common: list[int] = []
+                else:
+                    hits = []
+                    common = metadata.rows()
+        finally:
+            metadata.settle()  # a rare word's, unread: it must still end before this returns
         # Rows written after the map was built (a sync in progress) are past its end: skip them.
         if hits:
             found, scores = zip(*hits, strict=True)

@@ -89,6 +89,17 @@ def rowids(conn: sqlite3.Connection, expression: str) -> list[int]:
     return cast(list[int], json.loads(f"[{joined}]")) if joined else []
 
 
+@dataclass(frozen=True, slots=True)
+class SoonRows:
+    """A query's rows on their way (:meth:`FullTextDatabase.rowids_soon`)."""
+
+    rows: Callable[[], list[int]]
+    """Wait for them (raises what the query raised)."""
+    settle: Callable[[], object]
+    """Wait for the query to end without needing its rows (its error, if any, is dropped):
+    no query of a search may outlive it, since :meth:`FullTextDatabase.close` may follow."""
+
+
 class FullTextDatabase:
     """One full-text database: ``path`` (created as needed) or ``":memory:"``; ``root`` ties a
     file to one library folder. Call :meth:`prepare` once before use (when FTS5 exists)."""
@@ -105,9 +116,9 @@ class FullTextDatabase:
         self._shared: sqlite3.Connection | None = None
         self._helper: ThreadPoolExecutor | None = None
 
-    def rowids_soon(self, expression: str) -> Callable[[], list[int]]:
+    def rowids_soon(self, expression: str) -> SoonRows:
         """:func:`rowids` of ``expression``, started now on a helper thread with its own
-        connection; call the result for them (it raises what the query raised).
+        connection (see :class:`SoonRows`).
 
         SQLite runs a query without the interpreter lock, so a second MATCH overlaps the
         caller's own: a common word's metadata rows (its ranking) come alongside its rows,
@@ -115,15 +126,27 @@ class FullTextDatabase:
         The in-memory database has one connection under a lock: there the query runs only
         when its rows are asked for (a rare word never asks), on the caller's thread."""
         if self.memory:
-            return lambda: self._rowids_here(expression)
-        if self._helper is None:
-            from concurrent.futures import ThreadPoolExecutor  # the CLI rarely needs it
+            return SoonRows(lambda: self._rowids_here(expression), lambda: None)
+        from concurrent.futures import CancelledError, ThreadPoolExecutor, wait  # the CLI rarely needs it
 
-            with self._lock:
-                if self._helper is None:
-                    self._helper = ThreadPoolExecutor(1, thread_name_prefix="reader-fulltext")
-        future = self._helper.submit(self._rowids_here, expression)
-        return future.result
+        with self._lock:
+            if self.closed:
+                raise FullTextError("closed")
+            if self._helper is None:
+                self._helper = ThreadPoolExecutor(1, thread_name_prefix="reader-fulltext")
+            helper = self._helper
+        try:
+            future = helper.submit(self._rowids_here, expression)
+        except RuntimeError as error:  # shut down by close() from another thread just now
+            raise FullTextError("closed") from error
+
+        def rows() -> list[int]:
+            try:
+                return future.result()
+            except CancelledError as error:  # closed (from another thread) before it ran
+                raise FullTextError("closed") from error
+
+        return SoonRows(rows, lambda: wait([future]))
 
     def _rowids_here(self, expression: str) -> list[int]:
         with self.connection() as conn:
@@ -209,12 +232,17 @@ class FullTextDatabase:
         yield conn
 
     def close(self) -> None:
-        """Close every connection (from any thread). Searches afterwards fall back to memory."""
+        """Close every connection (from any thread). Searches afterwards fall back to memory.
+
+        The helper thread is stopped first, and its query (if one runs) awaited: closing a
+        connection under a running query crashed the interpreter (a segfault in SQLite). It
+        is awaited outside the lock, which the helper takes to register a new connection."""
         with self._lock:
-            if self._helper is not None:
-                self._helper.shutdown(wait=False, cancel_futures=True)
-                self._helper = None
-            self.closed = True
+            self.closed = True  # from here no helper query starts (rowids_soon, connection)
+            helper, self._helper = self._helper, None
+        if helper is not None:
+            helper.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
             for conn in list(self.conns.every):
                 with contextlib.suppress(sqlite3.Error):
                     conn.close()

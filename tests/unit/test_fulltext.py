@@ -210,6 +210,44 @@ def test_a_file_index_ranks_common_and_mixed_words_as_one_in_memory_does(
     assert titles(on_disk, "alder") == titled  # closed: metadata matched in memory, no crash
 
 
+def test_no_helper_query_outlives_a_search_or_a_close(
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The metadata MATCH a search starts on the helper thread has ended when the search
+    returns, even for a rare word that never reads it; close() awaits one still running.
+    Closing a connection under a running query crashed the interpreter (SQLite segfault)."""
+    import time
+
+    import reader.library.fulltext as fulltext
+    import reader.library.fulltext_db as fulltext_db
+
+    library, fts = indexed(news, FullTextIndex(tmp_path / "fts.sqlite", root=news))
+    real_rowids = fulltext_db.rowids
+    ended: list[str] = []
+    started = threading.Event()
+
+    def slow_rowids(conn: sqlite3.Connection, expression: str) -> list[int]:
+        found = real_rowids(conn, expression)
+        if threading.current_thread() is not threading.main_thread():
+            started.set()
+            time.sleep(0.2)  # the helper's query, still running when the main one is done
+            ended.append(expression)
+        return found
+
+    monkeypatch.setattr(fulltext_db, "rowids", slow_rowids)
+    monkeypatch.setattr(fulltext, "rowids", slow_rowids)
+    assert fts.search(library, "kestrel")  # rare: ranked by bm25, the metadata rows unread
+    assert len(ended) == 1
+    started.clear()
+    soon = fts.db.rowids_soon('"kestrel"')
+    assert started.wait(5)
+    fts.close()
+    assert len(ended) == 2  # close() waited for it
+    assert len(soon.rows()) == 1  # a.md, the one article naming it: its rows came whole
+    with pytest.raises(fulltext_db.FullTextError):
+        fts.db.rowids_soon('"kestrel"')  # closed: no query starts
+
+
 def test_a_one_character_word_matches_that_token_only(tmp_path: Path) -> None:
     root = tmp_path / "lib"
     write(root, "c.md", "Rewriting it in C", "C and C++ compilers.")
