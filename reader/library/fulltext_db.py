@@ -112,6 +112,11 @@ class FullTextDatabase:
         """A one-line explanation when the index had to be rebuilt or fell back to memory."""
         self.closed = False
         self._lock = threading.RLock()
+        self._idle = threading.Condition(self._lock)
+        self._in_use = 0
+        """Threads inside :meth:`connection` (file databases): :meth:`close` waits for them."""
+        self._depth = threading.local()
+        """How deep this thread is in :meth:`connection` (a close from inside waits for the rest)."""
         self.conns = _Connections()
         self._shared: sqlite3.Connection | None = None
         self._helper: ThreadPoolExecutor | None = None
@@ -223,26 +228,43 @@ class FullTextDatabase:
                     self.conns.every.add(self._shared)
                 yield self._shared
             return
-        conn = getattr(self.conns.local, "conn", None)
-        if conn is None:
-            conn = self._open()
-            self.conns.local.conn = conn
+        with self._lock:
+            if self.closed:
+                raise FullTextError("closed")
+            self._in_use += 1
+        depth = getattr(self._depth, "n", 0)
+        self._depth.n = depth + 1
+        try:
+            conn = getattr(self.conns.local, "conn", None)
+            if conn is None:
+                conn = self._open()
+                self.conns.local.conn = conn
+                with self._lock:
+                    self.conns.every.add(conn)
+            yield conn
+        finally:
+            self._depth.n = depth
             with self._lock:
-                self.conns.every.add(conn)
-        yield conn
+                self._in_use -= 1
+                if not self._in_use:
+                    self._idle.notify_all()
 
     def close(self) -> None:
         """Close every connection (from any thread). Searches afterwards fall back to memory.
 
-        The helper thread is stopped first, and its query (if one runs) awaited: closing a
-        connection under a running query crashed the interpreter (a segfault in SQLite). It
-        is awaited outside the lock, which the helper takes to register a new connection."""
+        Closing a connection under a running query crashed the interpreter (a segfault in
+        SQLite), so nothing is closed while another thread is inside :meth:`connection`: the
+        helper thread is stopped first (its query awaited, outside the lock, which the helper
+        takes to register a connection), then close waits for the others, such as the UI's
+        search while the sync worker resets a broken index. None starts once ``closed`` is set."""
         with self._lock:
-            self.closed = True  # from here no helper query starts (rowids_soon, connection)
+            self.closed = True  # from here no query starts (rowids_soon, connection)
             helper, self._helper = self._helper, None
         if helper is not None:
             helper.shutdown(wait=True, cancel_futures=True)
         with self._lock:
+            mine = getattr(self._depth, "n", 0)
+            self._idle.wait_for(lambda: self._in_use <= mine)
             for conn in list(self.conns.every):
                 with contextlib.suppress(sqlite3.Error):
                     conn.close()

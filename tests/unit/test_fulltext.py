@@ -248,6 +248,37 @@ def test_no_helper_query_outlives_a_search_or_a_close(
         fts.db.rowids_soon('"kestrel"')  # closed: no query starts
 
 
+def test_close_waits_for_a_query_on_another_thread(news: Path, tmp_path: Path) -> None:
+    """The sync worker may reset (close) the index while the UI thread searches on its own
+    connection: the close waits for that query instead of closing the connection under it,
+    and no query starts once the close has begun."""
+    import time
+
+    import reader.library.fulltext_db as fulltext_db
+
+    _, fts = indexed(news, FullTextIndex(tmp_path / "fts.sqlite", root=news))
+    inside = threading.Event()
+    outcome: list[object] = []
+
+    def search() -> None:
+        try:
+            with fts.db.connection() as conn:
+                inside.set()
+                time.sleep(0.3)  # a query in progress when the close comes
+                outcome.append(conn.execute("SELECT count(*) FROM files").fetchone()[0])
+        except Exception as error:  # the connection closed under it
+            outcome.append(error)
+
+    searcher = threading.Thread(target=search)
+    searcher.start()
+    assert inside.wait(5)
+    fts.close()
+    assert outcome and isinstance(outcome[0], int) and outcome[0] > 0, outcome
+    searcher.join()
+    with pytest.raises(fulltext_db.FullTextError), fts.db.connection():
+        pass
+
+
 def test_a_one_character_word_matches_that_token_only(tmp_path: Path) -> None:
     root = tmp_path / "lib"
     write(root, "c.md", "Rewriting it in C", "C and C++ compilers.")
