@@ -99,7 +99,12 @@ class ReaderApp(App[int]):
         if isinstance(focused, Input) and event.is_printable:
             event.prevent_default()
             event.stop()
-            focused.post_message(events.Key(event.key, event.character))
+            typed = events.Key(event.key, event.character)
+            # Sent by the box, not the app: a message from a widget's parent stops bubbling
+            # there, and a key the box passes on (it was left in the meantime) must reach the
+            # bindings of the pane that has the focus then.
+            typed.set_sender(focused)
+            focused.post_message(typed)
 
     def watch_theme(self, theme: str) -> None:
         # Only a theme chosen while running (the palette's "Change theme") is remembered; the

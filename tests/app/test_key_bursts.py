@@ -42,3 +42,35 @@ async def test_escape_then_j_in_one_burst_leaves_the_filter_and_moves_the_cursor
         listing = app.main.query_one(ArticleList)
         assert app.focused is listing
         assert listing.cursor == 2
+
+
+async def test_enter_then_keys_in_one_burst_leave_the_filter_and_act_on_the_list(tmp_path) -> None:
+    """``/word`` ⏎ ``G k b`` typed fast: the filter keeps ``word`` and the star lands on the list."""
+    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        await pilot.press("slash", *"tag:ransomware")
+        await pilot.pause()
+        await _burst(pilot, "enter", "G", "k", "b")
+        assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
+        listing = app.main.query_one(ArticleList)
+        assert app.focused is listing
+        ids = list(app.main.result_ids)
+        assert len(ids) >= 2
+        assert listing.cursor == len(ids) - 2
+        assert app.main.bookmarked_ids == {ids[-2]}
+
+
+async def test_slash_word_enter_and_keys_in_one_burst_type_the_word_then_act_on_the_list(tmp_path) -> None:
+    """All of ``/word`` ⏎ ``G k b`` in one burst: ``word`` still reaches the bar before it is left."""
+    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        await _burst(pilot, "slash", *"tag:ransomware", "enter", "G", "k", "b")
+        assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
+        listing = app.main.query_one(ArticleList)
+        assert app.focused is listing
+        ids = list(app.main.result_ids)
+        assert len(ids) >= 2
+        assert listing.cursor == len(ids) - 2
+        assert app.main.bookmarked_ids == {ids[-2]}

@@ -54,6 +54,8 @@ class Filtering(ScreenPart):
     _settle_timer: Timer | None = None
     _filter_set: str | None = None
     """The text :meth:`set_filter_text` put in the bar (its ``Changed`` was not typed)."""
+    _filter_applied: str | None = None
+    """The text the list shows the result of."""
 
     @property
     def filter_text(self) -> str:
@@ -74,15 +76,21 @@ class Filtering(ScreenPart):
         bar = self.query_one("#filter", FilterInput)
         if event.value != bar.value:
             return  # keys typed in a burst: the bar holds more already, and its Changed follows
+        if event.value == self._filter_applied:
+            return  # applied already, when the bar was left (:meth:`_filter_done`)
         typed = event.value != self._filter_set and self.focused is bar
         self._filter_set = None
         self.apply_filter(keep=self.current_path(), typing=typed)
 
-    @on(Input.Submitted, "#filter")
     @on(FilterInput.Leave)
     def _filter_done(self) -> None:
         self.set_focus(self.query_one(ArticleList))
-        if self.filter_settling:
+        if self.filter_text != self._filter_applied:
+            # ``/word`` ⏎ ``G`` in one burst: the bar's last Changed is still queued behind this,
+            # and ``G`` behind that. Apply now, so ``G`` moves in the filtered list.
+            self.apply_filter(keep=self.current_path(), typing=True)
+            self.settle_filter()
+        elif self.filter_settling:
             self.settle_filter()
 
     def apply_filter(self, keep: str | None = None, *, typing: bool = False) -> None:
@@ -94,7 +102,8 @@ class Filtering(ScreenPart):
         if library is None:
             return
         started = time.perf_counter()
-        query = parse_query(self.filter_text)
+        self._filter_applied = self.filter_text
+        query = parse_query(self._filter_applied)
         result = library.search(
             query,
             sort=self.sort,

@@ -3,7 +3,8 @@
 They only say what the user asked for (``Leave``, ``Step``, ``Close``); the screen runs the
 search, so neither bar knows about the other panes. Leaving a bar moves the focus to
 ``leave_to`` (set by the screen) at once, not when the message arrives: keys typed in the same
-burst (``escape j``) are already queued at the bar, and must reach the pane, not the text.
+burst (``escape j``, ``enter G k b``) are already queued at the bar, and must reach the pane,
+not the text.
 """
 
 from __future__ import annotations
@@ -36,19 +37,36 @@ class BarInput(Input):
         elif event.key in self.LEAVE_KEYS:
             event.stop()
             event.prevent_default()
-            if self.leave_to is not None:
-                self.screen.set_focus(self.leave_to)
-            self.post_message(self.leave_message())
+            self.leave()
+
+    def leave(self) -> None:
+        """Move the focus now, then tell the screen.
+
+        The message goes to the screen's queue at once rather than bubbling: keys queued here
+        behind the leaving one (``enter G``) bubble up through the same containers, so the
+        screen must see the leave (and apply the filter) before they reach the list."""
+        if self.leave_to is not None:
+            self.screen.set_focus(self.leave_to)
+        self.screen.post_message(self.leave_message())
+
+    def leave_in_turn(self) -> None:
+        """Leave once the keys already queued at this bar are typed.
+
+        The bound actions run when a key reached the app before the bar had the focus (``/``,
+        ``page`` and ``enter`` in one burst): the app passes ``page`` on to this bar's queue,
+        and the bindings take ``enter`` at once. Leaving then would send ``page`` to the list,
+        so the leave waits its turn in the same queue."""
+        self.call_later(self.leave)
 
 
 class FilterInput(BarInput):
-    """The filter bar. ``escape`` hands focus back to the list and keeps the filter."""
+    """The filter bar. ``escape`` and ``enter`` hand focus back to the list and keep the filter."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Back to list", show=True),
         Binding("down", "leave", "Back to list", show=False),
     ]
-    LEAVE_KEYS = ("escape", "down")
+    LEAVE_KEYS = ("escape", "down", "enter")
 
     class Leave(Message):
         """The user is done typing: back to the list, the filter kept."""
@@ -57,7 +75,11 @@ class FilterInput(BarInput):
         return self.Leave()
 
     def action_leave(self) -> None:
-        self.post_message(self.Leave())
+        self.leave_in_turn()
+
+    async def action_submit(self) -> None:
+        """``enter`` leaves the bar like ``escape`` (the filter applies as it is typed)."""
+        self.leave_in_turn()
 
     def set_text(self, text: str) -> None:
         """Replace the filter text, the cursor at its end (where the next word goes)."""
@@ -95,7 +117,7 @@ class FindInput(BarInput):
         return self.Close()
 
     def action_close(self) -> None:
-        self.post_message(self.Close())
+        self.leave_in_turn()
 
     def show_position(self, index: int, count: int) -> None:
         """``index`` (0-based) of ``count`` matches, in the border; nothing while empty."""
