@@ -22,6 +22,7 @@ from reader.config import Config, load_config, load_settings, save_setting
 from reader.library.inert import make_inert
 from reader.resources import resource_dir
 from reader.ui.screens.main import MainOptions, MainScreen
+from reader.ui.widgets.inputs import TypedAhead
 
 
 def stylesheet() -> Path:
@@ -91,15 +92,18 @@ class ReaderApp(App[int]):
             self.notify(self.config.error, severity="warning", timeout=10, markup=False)
 
     def on_key(self, event: events.Key) -> None:
-        """Type-ahead: a character that reaches the app while a text box has the focus was sent
-        before the focus moved there (``/`` then ``ransomware`` in one burst, or a paste): it
-        goes into that box, never to a binding (``a`` would open a note). A focused box stops
-        the characters typed into it, so only those queued elsewhere get here."""
+        """Type-ahead: a key that reaches the app while a text box has the focus was sent
+        before the focus moved there (``/`` then ``ransomware`` in one burst, or a paste), or
+        the box did not take it (``enter``, ``backspace``). It goes back to the box's queue
+        as a :class:`TypedAhead`, behind what is queued there: a character is typed into the
+        box, never given to a binding (``a`` would open a note), and a key after ``enter``
+        acts where the focus went. What the box does not take comes back here as a
+        ``TypedAhead`` and goes to the bindings."""
         focused = self.focused
-        if isinstance(focused, Input) and event.is_printable:
+        if isinstance(focused, Input) and not isinstance(event, TypedAhead):
             event.prevent_default()
             event.stop()
-            typed = events.Key(event.key, event.character)
+            typed = TypedAhead(event.key, event.character)
             # Sent by the box, not the app: a message from a widget's parent stops bubbling
             # there, and a key the box passes on (it was left in the meantime) must reach the
             # bindings of the pane that has the focus then.

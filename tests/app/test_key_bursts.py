@@ -74,3 +74,39 @@ async def test_slash_word_enter_and_keys_in_one_burst_type_the_word_then_act_on_
         assert len(ids) >= 2
         assert listing.cursor == len(ids) - 2
         assert app.main.bookmarked_ids == {ids[-2]}
+
+
+async def test_a_burst_through_the_filter_bar_moves_and_opens_in_order(tmp_path) -> None:
+    """``/word`` ⏎ ``j`` ⏎ in one burst: the second ⏎ opens the second article of the result,
+    it does not leave the bar a second time."""
+    from reader.ui.article_view import ArticleView
+
+    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        await _burst(pilot, "slash", *"tag:ransomware", "enter", "j", "enter")
+        view = app.main.query_one(ArticleView)
+        library = app.main.library
+        assert library is not None
+        second = library.articles[list(app.main.result_ids)[1]]
+        assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
+        assert app.focused is view
+        assert view.article is not None and view.article.path == second.path
+
+
+async def test_editing_keys_in_a_burst_still_edit_the_bar(tmp_path) -> None:
+    """Keys the bar takes through its bindings (``backspace``) keep their place among the
+    characters typed around them."""
+    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        await _burst(pilot, "slash", *"tag:ransomwarx", "backspace", "e", "enter", "j")
+        bar = app.main.query_one("#filter", FilterInput)
+        assert bar.value == "tag:ransomware"
+        listing = app.main.query_one(ArticleList)
+        assert app.focused is listing
+        assert listing.cursor == 1
+        # The same in a bar that has the focus already.
+        await pilot.press("slash")
+        await _burst(pilot, "x", "y", "backspace", "z", "left", "w")
+        assert bar.value == "tag:ransomwarexwz"

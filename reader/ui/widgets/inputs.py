@@ -18,6 +18,19 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 
+class TypedAhead(events.Key):
+    """A key the app passed on to the text box that has the focus (``ReaderApp.on_key``).
+
+    Every key that reaches the app while a text box has the focus goes back to that box's
+    queue, behind the keys queued there already, so a burst keeps its order: ``/word`` ⏎
+    ``j`` ⏎ types ``word``, leaves the bar, moves, opens. A key the box does not take comes
+    back to the app as this type, and goes to the bindings of wherever the focus is then.
+    It is still a key for every handler (``on_key``), not a message of its own."""
+
+
+TypedAhead.handler_name = events.Key.handler_name  # Message names it after the class otherwise
+
+
 class BarInput(Input):
     """A one-line bar whose keys follow the focus, even within one burst of keys."""
 
@@ -38,6 +51,12 @@ class BarInput(Input):
             event.stop()
             event.prevent_default()
             self.leave()
+        elif not event.is_printable and (bound := self.screen.active_bindings.get(event.key)) and bound.enabled:
+            # Its binding now (``backspace``: delete_left), not once the key has bubbled up to
+            # the app: by then the bar may have typed the characters queued behind it.
+            event.stop()
+            event.prevent_default()
+            await self.app.run_action(bound.binding.action, bound.node)
 
     def leave(self) -> None:
         """Move the focus now, then tell the screen.
