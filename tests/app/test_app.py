@@ -697,3 +697,21 @@ async def test_a_draft_says_so_in_the_list(tmp_path: Path) -> None:
         rows = [row_text(listing, y) for y in range(len(listing.ids))]
         drafts = [row for row in rows if "draft · " in row]
         assert len(drafts) == 1 and "draft · My First Post" in drafts[0]
+
+
+async def test_the_top_bar_counts_one_article_and_one_problem_in_the_singular() -> None:
+    from textual.app import App
+
+    from reader.ui.widgets.topbar import TopBar
+
+    class One(App[None]):
+        def compose(self):
+            yield TopBar(id="topbar")
+
+    app = One()
+    async with app.run_test(size=(80, 5)):
+        bar = app.query_one(TopBar)
+        bar.show("notes", articles=1, problems=1)
+        assert "notes  ·  1 article  ·  1 problem, press !" in str(bar.render())
+        bar.show("notes", articles=1_200, problems=3)
+        assert "1,200 articles  ·  3 problems, press !" in str(bar.render())

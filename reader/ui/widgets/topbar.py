@@ -9,7 +9,7 @@ from reader.library.inert import make_inert
 
 
 class TopBar(Static):
-    """One line: `` reader  clippings · 3,916 articles · 2 problem(s), press ! · indexing…``."""
+    """One line: `` reader  clippings · 3,916 articles · 2 problems, press ! · indexing…``."""
 
     def show(
         self,
@@ -26,9 +26,9 @@ class TopBar(Static):
         # A folder name is untrusted text too: Textual passes ESC through to the terminal.
         text.append(f"  {make_inert(name)}", style="dim")
         if articles is not None:
-            text.append(f"  ·  {articles:,} articles", style="dim")
+            text.append(f"  ·  {articles:,} article{'' if articles == 1 else 's'}", style="dim")
             if problems:
-                text.append(f"  ·  {problems} problem(s), press !", style="yellow")
+                text.append(f"  ·  {problems:,} problem{'' if problems == 1 else 's'}, press !", style="yellow")
             if state_problem:
                 text.append(f"  ·  {make_inert(state_problem)}", style="bold red")
         if background:
