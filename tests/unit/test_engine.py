@@ -69,6 +69,29 @@ def test_a_first_ever_open_streams_partial_libraries(lib_root: Path, monkeypatch
     assert streamed and streamed == sorted(streamed) and streamed[-1] < len(final)
 
 
+def test_open_shows_the_parsed_library_before_the_cache_saves_it(
+    lib_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving the snapshot takes seconds at 100,000 articles; the UI need not wait for it.
+    Shown once: the library refresh returns is the one already published."""
+    from reader.library.cache.writer import CacheWriter
+
+    Engine(lib_root).load()
+    (lib_root / "new.md").write_text("# Brand new\n\nwords\n", encoding="utf-8")
+    events: list[str] = []
+    save = CacheWriter.write_snapshot
+
+    def write_snapshot(self: CacheWriter, library: Library, report: object) -> None:
+        events.append(f"saved {len(library)}")
+        save(self, library, report)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CacheWriter, "write_snapshot", write_snapshot)
+    final = Engine(lib_root).open(lambda lib, streaming: events.append(f"shown {len(lib)}"))
+    assert final is not None
+    count = len(final)
+    assert events == [f"shown {count - 1}", f"shown {count}", f"saved {count}"]
+
+
 def test_open_stops_when_cancelled(lib_root: Path) -> None:
     assert Engine(lib_root).open(lambda _lib, _streaming: None, cancelled=lambda: True) is None
 

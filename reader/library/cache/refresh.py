@@ -112,6 +112,7 @@ def refresh(
     workers: int | None = None,
     walked: Walked | None = None,
     json_rows: bool = False,
+    on_parsed: BatchCallback | None = None,
 ) -> Library:
     """Bring a library up to date with its folder, and save what changed in the cache.
 
@@ -126,7 +127,9 @@ def refresh(
     thread running ``refresh``. ``use_cache=False`` neither reads nor writes the cache.
     ``walked``: the folder already walked (:mod:`reader.library.prewalk`), used instead.
     ``json_rows``: a library whose snapshot this refresh writes keeps its ``reader list --json``
-    records (:attr:`reader.library.snapshot.SnapshotMemo.json_rows`).
+    records (:attr:`reader.library.snapshot.SnapshotMemo.json_rows`). ``on_parsed(library)``:
+    the new library once its files are parsed, before the snapshot is saved for the next start
+    (~1.5–3 s at 100,000 articles), which the caller need not wait for to show it.
     """
     root_path = paths.library_root(root)
     with gc_paused():
@@ -164,7 +167,7 @@ def refresh(
                     entries = [*prefix, *differing, *files]
             if entries is None:
                 entries, report = walk(root_path)
-            return _refresh(root_path, entries, report, library, writer, progress, on_batch, workers)
+            return _refresh(root_path, entries, report, library, writer, progress, on_batch, workers, on_parsed)
         finally:
             if writer is not None:
                 writer.close()
@@ -254,6 +257,7 @@ def _refresh(
     progress: ProgressCallback | None,
     on_batch: BatchCallback | None,
     workers: int | None,
+    on_parsed: BatchCallback | None = None,
 ) -> Library:
     stamps = writer.stamps() if writer is not None else None
     gathered = _Gathered(root, entries, report, library.articles if library is not None else None)
@@ -312,6 +316,8 @@ def _refresh(
             next_batch = done * 2
             on_batch(gathered.library())
     result = gathered.library()
+    if on_parsed is not None:
+        on_parsed(result)
     if writer is not None:
         writer.write_snapshot(result, report)
     return result
