@@ -110,3 +110,36 @@ async def test_editing_keys_in_a_burst_still_edit_the_bar(tmp_path) -> None:
         await pilot.press("slash")
         await _burst(pilot, "x", "y", "backspace", "z", "left", "w")
         assert bar.value == "tag:ransomwarexwz"
+
+
+async def test_a_note_typed_right_after_a_move_goes_on_the_article_moved_to(tmp_path) -> None:
+    """``j a`` in one burst: the article pane follows the cursor by a message that ``a``
+    overtakes; the note is still for the article under the cursor."""
+    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        library = app.main.library
+        assert library is not None
+        first, second = (library.articles[i] for i in list(app.main.result_ids)[:2])
+        await _burst(pilot, "j", "a")
+        await pilot.press(*"hi", "enter")
+        await pilot.pause()
+        note = app.main.store.article_note(second)
+        assert note is not None and note.note == "hi"
+        assert app.main.store.article_note(first) is None
+
+
+async def test_selecting_right_after_a_move_selects_in_the_article_moved_to(tmp_path) -> None:
+    from reader.ui.article_view import ArticleView
+
+    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        library = app.main.library
+        assert library is not None
+        second = library.articles[list(app.main.result_ids)[1]]
+        await _burst(pilot, "j", "v", "enter")
+        highlights = [h for h in app.main.store.highlights() if not h.is_article_note]
+        assert [h.path for h in highlights] == [second.path]
+        view = app.main.query_one(ArticleView)
+        assert view.article is not None and view.article.path == second.path

@@ -49,6 +49,7 @@ class HighlightActions(ScreenPart):
 
     def action_select_passage(self) -> None:
         """``v``: select the sentence of the current find match, else the first block in view."""
+        self.current_article()  # the article under the list cursor, even in a burst (``j v``)
         view = self.query_one(ArticleView)
         find = self.query_one("#find")
         selected = (find.display and view.select_match_sentence()) or view.select_first_block()
@@ -70,6 +71,7 @@ class HighlightActions(ScreenPart):
 
     def action_note(self) -> None:
         """``a``: the note of the highlight under the selection, else of the article."""
+        self.current_article()  # the article under the list cursor, even in a burst (``j a``)
         article = self.current
         view = self.query_one(ArticleView)
         if article is None:

@@ -71,6 +71,7 @@ class PaneActions(ScreenPart):
 
     def action_toggle_tags(self) -> None:
         """Every tag in the article's header, or back to two rows of them."""
+        self.current_article()
         self.query_one(ArticleView).action_toggle_tags()
 
     def action_toggle_code_highlighting(self) -> None:
@@ -97,6 +98,7 @@ class PaneActions(ScreenPart):
         self.query_one(ArticleList).cursor += step
 
     def action_scroll_article(self, direction: int) -> None:
+        self.current_article()  # ``j space`` in one burst scrolls the article moved to
         view = self.query_one(ArticleView)
         if direction > 0:
             view.scroll_page_down(animate=False)
@@ -111,6 +113,7 @@ class PaneActions(ScreenPart):
     # -- find in the article ----------------------------------------------------------------
 
     def action_find(self) -> None:
+        self.current_article()  # ``j ctrl+f``: find in the article moved to
         find = self.query_one("#find", FindInput)
         find.display = True
         self.set_focus(find)
