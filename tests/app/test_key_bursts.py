@@ -143,3 +143,17 @@ async def test_selecting_right_after_a_move_selects_in_the_article_moved_to(tmp_
         assert [h.path for h in highlights] == [second.path]
         view = app.main.query_one(ArticleView)
         assert view.article is not None and view.article.path == second.path
+
+
+async def test_enter_in_a_burst_saves_the_note_as_typed_before_it(tmp_path) -> None:
+    """``a note⏎ j b`` typed fast: the note is ``note``, not ``notejb``."""
+    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        library = app.main.library
+        assert library is not None
+        first = library.articles[app.main.result_ids[0]]
+        await _burst(pilot, "a", *"my", "space", *"note", "backspace", "e", "enter", "j", "b")
+        note = app.main.store.article_note(first)
+        assert note is not None and note.note == "my note"
+        assert app.screen is app.main

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from reader.library.inert import make_inert
 from reader.ui.movement import MovementOptionList, MovementScroll
+from reader.ui.widgets.inputs import TextBox
 
 if TYPE_CHECKING:
     from reader.library.snapshot import Library
@@ -272,7 +273,7 @@ class TextPrompt(ModalScreen["str | None"]):
             yield Static(Text(self.title_text, style="bold"))
             if self.detail:
                 yield Static(Text(self.shown_detail(), style="dim"))
-            yield Input(
+            yield TextBox(
                 value=make_inert(self.initial), placeholder=self.PLACEHOLDER, id=self.INPUT_ID, select_on_focus=False
             )
 

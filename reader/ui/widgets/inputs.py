@@ -1,6 +1,7 @@
-"""The two one-line bars: the filter (``/``) and find in the article (``ctrl+f``).
+"""The text boxes: the two one-line bars, the filter (``/``) and find in the article
+(``ctrl+f``), and the box of every prompt (:class:`TextBox`).
 
-They only say what the user asked for (``Leave``, ``Step``, ``Close``); the screen runs the
+The bars only say what the user asked for (``Leave``, ``Step``, ``Close``); the screen runs the
 search, so neither bar knows about the other panes. Leaving a bar moves the focus to
 ``leave_to`` (set by the screen) at once, not when the message arrives: keys typed in the same
 burst (``escape j``, ``enter G k b``) are already queued at the bar, and must reach the pane,
@@ -31,20 +32,21 @@ class TypedAhead(events.Key):
 TypedAhead.handler_name = events.Key.handler_name  # Message names it after the class otherwise
 
 
-class BarInput(Input):
-    """A one-line bar whose keys follow the focus, even within one burst of keys."""
+class TextBox(Input):
+    """A text box whose keys keep their order and follow the focus, even within one burst.
 
-    LEAVE_KEYS: ClassVar[tuple[str, ...]] = ("escape",)
-    leave_to: Widget | None = None
-    """Where the focus goes when the user leaves the bar (the screen sets it)."""
+    A key bound to an action here (``backspace``, ``enter``: submit) runs its action when the
+    box comes to it, between the characters typed before and after it; left to bubble up to
+    the app's bindings, it ran after them (``note⏎jb`` saved the note ``notejb``). A key that
+    arrives once the focus has moved on (the box was left, its prompt closed) is passed on."""
 
-    def leave_message(self) -> Message:
-        raise NotImplementedError
+    LEAVE_KEYS: ClassVar[tuple[str, ...]] = ()
+    """Keys that leave the box at once (:meth:`leave`)."""
 
     async def on_key(self, event: events.Key) -> None:
         """Runs before ``Input``'s own key handling (``prevent_default`` skips it)."""
-        if self.screen.focused is not self:
-            # Queued here before the focus moved on: not typed into this bar; it bubbles on
+        if self.app.focused is not self:
+            # Queued here before the focus moved on: not typed into this box; it bubbles on
             # and the bindings of wherever the focus is now take it.
             event.prevent_default()
         elif event.key in self.LEAVE_KEYS:
@@ -52,11 +54,23 @@ class BarInput(Input):
             event.prevent_default()
             self.leave()
         elif not event.is_printable and (bound := self.screen.active_bindings.get(event.key)) and bound.enabled:
-            # Its binding now (``backspace``: delete_left), not once the key has bubbled up to
-            # the app: by then the bar may have typed the characters queued behind it.
             event.stop()
             event.prevent_default()
             await self.app.run_action(bound.binding.action, bound.node)
+
+    def leave(self) -> None:
+        raise NotImplementedError
+
+
+class BarInput(TextBox):
+    """A one-line bar: leaving it moves the focus to :attr:`leave_to` and tells the screen."""
+
+    LEAVE_KEYS: ClassVar[tuple[str, ...]] = ("escape",)
+    leave_to: Widget | None = None
+    """Where the focus goes when the user leaves the bar (the screen sets it)."""
+
+    def leave_message(self) -> Message:
+        raise NotImplementedError
 
     def leave(self) -> None:
         """Move the focus now, then tell the screen.
