@@ -157,3 +157,23 @@ async def test_enter_in_a_burst_saves_the_note_as_typed_before_it(tmp_path) -> N
         note = app.main.store.article_note(first)
         assert note is not None and note.note == "my note"
         assert app.screen is app.main
+
+
+async def test_v_in_a_narrow_terminal_opens_the_article_and_selects_in_it(tmp_path) -> None:
+    """At 80×24 the list fills the screen; ``v`` there used to find nothing in view."""
+    from reader.ui.article_view import ArticleView
+
+    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.wait_until_idle()
+        library = app.main.library
+        assert library is not None
+        second = library.articles[app.main.result_ids[1]]
+        await pilot.press("j", "v")
+        for _ in range(5):
+            await pilot.pause()
+        view = app.main.query_one(ArticleView)
+        assert app.focused is view
+        await pilot.press("enter")
+        highlights = [h for h in app.main.store.highlights() if not h.is_article_note]
+        assert [h.path for h in highlights] == [second.path]

@@ -18,6 +18,9 @@ from reader.ui.passages import body_blocks, passage_span
 from reader.ui.screens.contract import ScreenPart
 from reader.ui.screens.highlights import HighlightEntry, HighlightsScreen, NotePrompt
 
+SELECT_TRIES = 3
+"""Frames ``v`` waits for an article pane it has just opened to have lines to select."""
+
 
 class HighlightActions(ScreenPart):
     """Highlight and note actions, on the screen's ``store``, ``library`` and ``current``."""
@@ -50,10 +53,22 @@ class HighlightActions(ScreenPart):
     def action_select_passage(self) -> None:
         """``v``: select the sentence of the current find match, else the first block in view."""
         self.current_article()  # the article under the list cursor, even in a burst (``j v``)
+        if self.pane_layout is not None and not self.pane_layout.article_shown:
+            # A narrow terminal shows the list alone: open the article, and select in it once
+            # it is laid out (it has no lines while hidden).
+            self.set_focus(self.query_one(ArticleView))
+            self.call_after_refresh(self._select_passage, SELECT_TRIES)
+            return
+        self._select_passage(0)
+
+    def _select_passage(self, tries: int) -> None:
         view = self.query_one(ArticleView)
         find = self.query_one("#find")
         selected = (find.display and view.select_match_sentence()) or view.select_first_block()
         if not selected:
+            if tries > 0:  # the article pane just appeared: its lines may come a frame later
+                self.call_after_refresh(self._select_passage, tries - 1)
+                return
             self.notify("Nothing to select here.", severity="warning", timeout=2, markup=False)
             return
         self.set_focus(view)
