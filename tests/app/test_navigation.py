@@ -155,6 +155,36 @@ async def test_e_without_an_editor_says_how_to_set_one(tmp_path: Path, monkeypat
         assert any("No editor set" in m and "EDITOR" in m for m in _messages(app))
 
 
+async def test_an_editor_that_cannot_start_leaves_the_app_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual resumes a suspended app only when the ``with app.suspend()`` block ends
+    normally: a missing editor raised inside it and left a blank screen no key reached."""
+    import contextlib
+    from collections.abc import Iterator
+
+    app = _app(tmp_path)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(tmp_path / "no-such-editor"))
+    resumed: list[bool] = []
+
+    @contextlib.contextmanager
+    def suspend() -> Iterator[None]:  # as Textual's: no resume when the block raises
+        yield
+        resumed.append(True)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, "hub.md")
+        monkeypatch.setattr(app, "suspend", suspend)
+        with monkeypatch.context() as patch:
+            patch.setattr(type(app), "is_headless", property(lambda _self: False))
+            await app.main.run_action("edit")
+        await pilot.pause()
+        assert resumed == [True]
+        assert any("Could not start the editor" in m and "no-such-editor" in m for m in _messages(app))
+        assert app.main.current is not None and app.main.current.path == "hub.md"
+
+
 async def test_the_palette_copies_the_file_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = _app(tmp_path)
     copied: list[str] = []

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from textual import on
 
+from reader.library.inert import make_inert
 from reader.library.link_targets import resolve_link
 from reader.library.links import describe as describe_link
 from reader.library.watch import Changes
@@ -62,6 +63,19 @@ def editor_command(editor: str, path: Path, line: int) -> list[str]:
     words = shlex.split(editor)
     name = os.path.basename(words[0]) if words else ""
     return [*words, *([] if name in NO_PLUS_LINE else [f"+{line}"]), str(path)]
+
+
+def run_editor(command: list[str]) -> int | str:
+    """Run the editor and wait: its exit status, or why it could not run (a sentence).
+
+    Never raises: it runs while the app is suspended, and an exception there would leave
+    the terminal to the suspended app for good (a blank screen that no key reaches)."""
+    try:
+        return subprocess.run(command, check=False).returncode
+    except OSError as error:
+        return make_inert(f"Could not start the editor ({command[0]}): {error.strerror or error}")
+    except KeyboardInterrupt:  # ctrl+c in an editor that lets the signal through to us
+        return 130
 
 
 def source_line(text: str, block_text: str | None) -> int:
@@ -153,17 +167,18 @@ class Navigation(ScreenPart):
         except (OSError, ValueError) as error:
             self.notify(f"Cannot edit {article.path}: {error}", severity="error")
             return
-        try:
-            if self.app.is_headless:  # tests: nothing to suspend
-                done = subprocess.run(command, check=False)
-            else:
-                with self.app.suspend():
-                    done = subprocess.run(command, check=False)
-        except OSError as error:
-            self.notify(f"Could not start the editor ({command[0]}): {error}", severity="error")
+        if self.app.is_headless:  # tests: nothing to suspend
+            outcome = run_editor(command)
+        else:
+            with self.app.suspend():
+                # Nothing may escape this block: Textual resumes the app only when it ends
+                # normally, and an editor that cannot start left a blank, deaf screen.
+                outcome = run_editor(command)
+        if isinstance(outcome, str):
+            self.notify(outcome, severity="error", markup=False)
             return
-        if done.returncode != 0:
-            self.notify(f"The editor exited with status {done.returncode}.", severity="warning", timeout=4)
+        if outcome != 0:
+            self.notify(f"The editor exited with status {outcome}.", severity="warning", timeout=4)
         self.reread(article.path)
 
     def _top_block_text(self) -> str | None:
