@@ -109,6 +109,64 @@ async def test_a_web_link_goes_through_the_gate_and_others_are_refused_with_thei
         assert not any("has no link" in m for m in messages)
 
 
+def _not_headless(monkeypatch: pytest.MonkeyPatch, app: ReaderApp) -> list[bool]:
+    """The app as in a terminal for one action: ``suspend`` as Textual's (no resume when the
+    block raises), and the resumes it saw."""
+    import contextlib
+    from collections.abc import Iterator
+
+    resumed: list[bool] = []
+
+    @contextlib.contextmanager
+    def suspend() -> Iterator[None]:
+        yield
+        resumed.append(True)
+
+    monkeypatch.setattr(app, "suspend", suspend)
+    monkeypatch.setattr(type(app), "is_headless", property(lambda _self: False))
+    return resumed
+
+
+async def test_with_no_browser_o_copies_the_link_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    def no_browser() -> webbrowser.BaseBrowser:
+        raise webbrowser.Error("could not locate runnable browser")
+
+    app = _app(tmp_path)
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    monkeypatch.setattr(webbrowser, "get", no_browser)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, "hub.md")
+        with monkeypatch.context() as patch:
+            _not_headless(patch, app)
+            app.main.open_external("https://example.com/page")
+        await pilot.pause()
+        assert copied == ["https://example.com/page"]
+        assert any("no web browser found" in m and "Copied" in m for m in _messages(app))
+
+
+async def test_a_text_browser_gets_the_terminal_to_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """w3m, lynx: run with the app suspended (Python would run them on top of it)."""
+    import webbrowser
+
+    script = tmp_path / "textbrowser"
+    script.write_text(f'#!/bin/sh\necho "$1" > "{tmp_path}/browsed"\n', encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    app = _app(tmp_path)
+    monkeypatch.setattr(webbrowser, "get", lambda: webbrowser.GenericBrowser(str(script)))
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, "hub.md")
+        with monkeypatch.context() as patch:
+            resumed = _not_headless(patch, app)
+            app.main.open_external("https://example.com/page")
+        await pilot.pause()
+        assert resumed == [True]
+        assert (tmp_path / "browsed").read_text(encoding="utf-8").strip() == "https://example.com/page"
+        assert any(m.startswith("Opening") for m in _messages(app))
+
+
 def _fake_editor(tmp_path: Path) -> Path:
     script = tmp_path / "fake-editor"
     script.write_text(
@@ -160,24 +218,13 @@ async def test_an_editor_that_cannot_start_leaves_the_app_running(
 ) -> None:
     """Textual resumes a suspended app only when the ``with app.suspend()`` block ends
     normally: a missing editor raised inside it and left a blank screen no key reached."""
-    import contextlib
-    from collections.abc import Iterator
-
     app = _app(tmp_path)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", str(tmp_path / "no-such-editor"))
-    resumed: list[bool] = []
-
-    @contextlib.contextmanager
-    def suspend() -> Iterator[None]:  # as Textual's: no resume when the block raises
-        yield
-        resumed.append(True)
-
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, "hub.md")
-        monkeypatch.setattr(app, "suspend", suspend)
         with monkeypatch.context() as patch:
-            patch.setattr(type(app), "is_headless", property(lambda _self: False))
+            resumed = _not_headless(patch, app)
             await app.main.run_action("edit")
         await pilot.pause()
         assert resumed == [True]
@@ -233,3 +280,17 @@ async def test_a_palette_or_related_jump_is_in_the_history_too_but_j_and_k_are_n
         await pilot.press("backspace")
         assert app.main.current.path == moved_to
         assert any("Nothing to go back to" in m for m in _messages(app))
+
+
+def test_text_browsers_take_the_terminal_and_graphical_ones_do_not() -> None:
+    import webbrowser
+
+    from reader.ui.browser import takes_terminal
+
+    assert takes_terminal(webbrowser.GenericBrowser("w3m"))
+    assert not takes_terminal(webbrowser.BackgroundBrowser("firefox"))
+    text_unix = webbrowser.UnixBrowser("elinks")
+    text_unix.background = False
+    graphical_unix = webbrowser.UnixBrowser("chromium")
+    graphical_unix.background = True
+    assert takes_terminal(text_unix) and not takes_terminal(graphical_unix)

@@ -12,6 +12,7 @@ from reader.library.links import refusal as link_refusal
 from reader.library.orders import SORTS
 from reader.library.sidebar import BOOKMARKED_TERM, UNREAD_TERM
 from reader.ui.article_list import ArticleList
+from reader.ui.browser import open_link
 from reader.ui.screens.contract import ScreenPart
 from reader.ui.screens.modals import BookmarkRow, BookmarksScreen, NamePrompt, ProblemsScreen, problem_lines
 from reader.ui.widgets.tag_sidebar import TagTree
@@ -78,8 +79,12 @@ class ArticleActions(ScreenPart):
         if why is not None:
             self.notify(f"Not opening {describe_link(url)}: {why}.", severity="warning", markup=False)
             return
-        self.app.open_url(url)
-        self.notify(f"Opening {describe_link(url)}", timeout=3, markup=False)
+        why_not = open_link(self.app, url)
+        if why_not is None:
+            self.notify(f"Opening {describe_link(url)}", timeout=3, markup=False)
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Not opened: {why_not}. Copied {describe_link(url)} instead.", timeout=6, markup=False)
 
     def action_copy_link(self) -> None:
         if self.current_article() is None or self.current is None or not self.current.link:
