@@ -7,6 +7,7 @@ Reading caps the bytes taken from any one file so a 50 MB "article" cannot exhau
 
 from __future__ import annotations
 
+import errno
 import os
 import stat as stat_module
 from collections.abc import Iterator
@@ -279,7 +280,9 @@ def _read_file(entry: FileEntry) -> ParseResult:
     try:
         # os.open/os.read, not open(): half the cost, and this runs once per article.
         # O_NONBLOCK: a FIFO renamed to .md after the walk fails instead of hanging.
-        fd = os.open(entry.abspath, os.O_RDONLY | _O_BINARY | _O_NONBLOCK)
+        fd = _open_inside(entry)
+        if fd is None:
+            return ParseResult(None, [Problem(entry.path, OUTSIDE)])
         try:
             odd = not_regular(os.fstat(fd).st_mode)
             if odd is not None:
@@ -328,6 +331,29 @@ def _read_file(entry: FileEntry) -> ParseResult:
 
 _O_BINARY = getattr(os, "O_BINARY", 0)
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_LINK_ERRNOS = {errno.ELOOP, errno.EMLINK}
+"""What ``O_NOFOLLOW`` on a symbolic link raises (Linux and macOS: ELOOP; FreeBSD: EMLINK)."""
+
+
+def _open_inside(entry: FileEntry) -> int | None:
+    """The file opened for reading, or ``None`` when it is now a link out of the library.
+
+    The walk refused links out of the library, but a file may be swapped for one after it
+    (``ln -sf /etc/passwd lib/x.md`` while the app runs, before live reload sees it). Opened
+    with ``O_NOFOLLOW`` a regular file costs nothing more; only a link is resolved and asked
+    :func:`outside_library`. (A folder swapped for a link is for :meth:`Library.read` to see.)
+    """
+    flags = os.O_RDONLY | _O_BINARY | _O_NONBLOCK
+    try:
+        return os.open(entry.abspath, flags | _O_NOFOLLOW)
+    except OSError as error:
+        if not _O_NOFOLLOW or error.errno not in _LINK_ERRNOS:
+            raise
+    root = entry.abspath[: len(entry.abspath) - len(entry.path)] or os.curdir
+    if outside_library(os.path.realpath(root), entry.abspath):
+        return None
+    return os.open(entry.abspath, flags)
 
 
 def _read_upto(fd: int, count: int) -> bytes:

@@ -7,6 +7,7 @@ folded tokens per article for word matches. Evaluating a query is :mod:`reader.l
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -20,7 +21,7 @@ from reader.library.link_targets import LinkIndex, backlinks
 from reader.library.model import Article, Problem
 from reader.library.orders import SORTS, SortOrders, gc_paused
 from reader.library.query import Query, Term
-from reader.library.scan import FileEntry, ScanReport, read_file, walk
+from reader.library.scan import OUTSIDE, FileEntry, ScanReport, outside_library, read_file, walk
 from reader.library.search import SearchResult, TextSearch
 from reader.library.table import UNDATED, ArticleTable, as_table
 from reader.library.tags import split_facet, tag_key
@@ -324,8 +325,14 @@ class Library:
         return len(self.articles)
 
     def read(self, article: Article) -> tuple[Article, list[Problem]]:
-        """The article with its body, re-read from disk (the index keeps no bodies)."""
+        """The article with its body, re-read from disk (the index keeps no bodies).
+
+        Never from outside the library: its file, or a folder above it, may have been swapped
+        for a link out of it since the walk (the file's own link is also caught in
+        :func:`read_file`). ~10 µs, once per article shown."""
         path = self.root / article.path
+        if outside_library(os.path.realpath(self.root), str(path)):
+            return replace(article, body=""), [Problem(article.path, OUTSIDE)]
         try:
             st = path.stat()
             size, mtime_ns = st.st_size, st.st_mtime_ns

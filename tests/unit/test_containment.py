@@ -66,6 +66,38 @@ def test_a_link_out_of_the_library_made_while_watching_is_refused(setup: tuple[P
     assert SECRET.encode() not in _bytes_under(index_path(root).parent)
 
 
+def test_an_article_swapped_for_a_link_out_is_not_shown_before_live_reload_sees_it(
+    setup: tuple[Path, Path],
+) -> None:
+    """Opening an article reads its file again: the file, or a folder above it, may have
+    become a link out of the library since the walk, and the watcher may not have said so."""
+    from reader.library.scan import FileEntry, read_file
+    from reader.library.snapshot import Library
+
+    root, outside = setup
+    (root / "notes").mkdir()
+    (root / "notes" / "shadow.md").write_text("# Notes\n\nInnocent too.\n", encoding="utf-8")
+    library = Library.load(root)
+    soon, notes = (library.articles[library.by_path[p]] for p in ("soon-a-link.md", "notes/shadow.md"))
+    (root / "soon-a-link.md").unlink()
+    os.symlink(outside / "shadow.md", root / "soon-a-link.md")
+    (root / "notes" / "shadow.md").unlink()
+    (root / "notes").rmdir()
+    os.symlink(outside, root / "notes")
+    for article in (soon, notes):
+        shown, problems = library.read(article)
+        assert SECRET not in shown.body
+        assert [p.reason for p in problems] == [OUTSIDE]
+    # The bulk reader (the index's workers, the refresh) refuses the file's own link too.
+    entry = FileEntry("soon-a-link.md", str(root / "soon-a-link.md"), 0, 0)
+    result = read_file(entry)
+    assert result.article is None and [p.reason for p in result.problems] == [OUTSIDE]
+    # A link that stays inside is still read.
+    (root / "soon-a-link.md").unlink()
+    os.symlink(root / "good.md", root / "soon-a-link.md")
+    assert library.read(soon)[0].title == "Good"
+
+
 def test_translate_never_walks_a_folder_link_out_of_the_library(setup: tuple[Path, Path]) -> None:
     root, outside = setup
     os.symlink(outside, root / "elsewhere")
