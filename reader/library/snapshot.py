@@ -324,14 +324,19 @@ class Library:
     def __len__(self) -> int:
         return len(self.articles)
 
+    def file_of(self, article: Article) -> Path | None:
+        """The article's file, or ``None`` when it now leads out of the library (see :meth:`read`)."""
+        path = self.root / article.path
+        return None if outside_library(os.path.realpath(self.root), str(path)) else path
+
     def read(self, article: Article) -> tuple[Article, list[Problem]]:
         """The article with its body, re-read from disk (the index keeps no bodies).
 
         Never from outside the library: its file, or a folder above it, may have been swapped
         for a link out of it since the walk (the file's own link is also caught in
         :func:`read_file`). ~10 µs, once per article shown."""
-        path = self.root / article.path
-        if outside_library(os.path.realpath(self.root), str(path)):
+        path = self.file_of(article)
+        if path is None:
             return replace(article, body=""), [Problem(article.path, OUTSIDE)]
         try:
             st = path.stat()

@@ -232,6 +232,26 @@ async def test_an_editor_that_cannot_start_leaves_the_app_running(
         assert app.main.current is not None and app.main.current.path == "hub.md"
 
 
+async def test_e_does_not_open_a_file_that_became_a_link_out_of_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _app(tmp_path)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(_fake_editor(tmp_path)))
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Secret\n", encoding="utf-8")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, "hub.md")
+        hub = app.main.root / "hub.md"
+        hub.unlink()
+        hub.symlink_to(secret)
+        await app.main.run_action("edit")
+        await pilot.pause()
+        assert not (tmp_path / "editor-args").exists()
+        assert secret.read_text(encoding="utf-8") == "# Secret\n"
+        assert any("Not editing hub.md" in m and "outside the library" in m for m in _messages(app))
+
+
 async def test_the_palette_copies_the_file_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = _app(tmp_path)
     copied: list[str] = []

@@ -23,6 +23,7 @@ from textual import on
 from reader.library.inert import make_inert
 from reader.library.link_targets import resolve_link
 from reader.library.links import describe as describe_link
+from reader.library.scan import OUTSIDE
 from reader.library.watch import Changes
 from reader.ui.article_view import ArticleView
 from reader.ui.screens.contract import ScreenPart
@@ -160,7 +161,10 @@ class Navigation(ScreenPart):
             )
             return
         article = self.current
-        path = self.root / article.path
+        path = self.library.file_of(article) if self.library is not None else None
+        if path is None:
+            self.notify(f"Not editing {make_inert(article.path)}: {OUTSIDE}.", severity="warning", markup=False)
+            return
         try:
             line = source_line(path.read_text(encoding="utf-8", errors="replace"), self._top_block_text())
             command = editor_command(editor, path, line)
