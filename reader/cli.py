@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import __version__
-from reader.cli_output import print_articles_json, print_json
+from reader.cli_output import OutputFileError, print_articles_json, print_json, write_export
 
 if TYPE_CHECKING:
     from reader.library.engine import Engine
@@ -377,17 +377,6 @@ def open_export_command(command: str, args: argparse.Namespace) -> tuple[bool, P
     return export, root, library, open_state(root)
 
 
-def write_export(text: str, output: str | None) -> None:
-    """An export to ``-o FILE`` (atomically: never half a file) or to stdout, newline-ended."""
-    text = text if text.endswith("\n") else text + "\n"
-    if output:
-        from reader.fsutil import atomic_write_text
-
-        atomic_write_text(Path(output), text)
-    else:
-        sys.stdout.write(text)
-
-
 def cmd_tui(argv: Sequence[str]) -> int:
     args = _main_parser().parse_args(argv)
     root = resolve_library(args.path)
@@ -428,6 +417,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(make_inert(str(error)), file=sys.stderr)
         return EXIT_USAGE
+    except OutputFileError as error:
+        print(error, file=sys.stderr)
+        return 1
     except BrokenPipeError:  # `reader list | head`
         _quiet_stdout()
         return 0

@@ -101,3 +101,24 @@ def print_articles_json(library: Library, ids: Sequence[int], bookmarked: Sequen
     else:
         out.write(safe_json.rows(table, ids, bookmarked))
         out.write("\n")
+
+
+class OutputFileError(Exception):
+    """``-o FILE`` could not be written (no such folder, no permission, a full disk): one line, exit 1."""
+
+
+def write_export(text: str, output: str | None) -> None:
+    """An export to ``-o FILE`` (:func:`reader.fsutil.write_user_file`: a regular file
+    atomically, never half a file; a pipe or a device as it is) or to stdout, newline-ended."""
+    text = text if text.endswith("\n") else text + "\n"
+    if output:
+        from pathlib import Path
+
+        from reader.fsutil import write_user_file
+
+        try:
+            write_user_file(Path(output), text.encode("utf-8"))
+        except OSError as error:
+            raise OutputFileError(f"reader: cannot write {make_inert(output)}: {error.strerror or error}") from error
+    else:
+        sys.stdout.write(text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -41,12 +42,15 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, make_parents: bool = True) -> None:
-    """Replace ``path`` with ``data``: the old content or the new one, even on power loss."""
+def atomic_write_bytes(path: Path, data: bytes, *, make_parents: bool = True, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data``: the old content or the new one, even on power loss.
+    The file is private (0600) unless ``mode`` says otherwise."""
     if make_parents:
         path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     try:
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -62,3 +66,29 @@ def atomic_write_bytes(path: Path, data: bytes, *, make_parents: bool = True) ->
 def atomic_write_text(path: Path, text: str) -> None:
     """:func:`atomic_write_bytes` of ``text`` as UTF-8."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def write_user_file(path: Path, data: bytes) -> None:
+    """Write an export where the user asked (``-o FILE``): a regular file atomically, through
+    any link to it (a dotfile linked from elsewhere is updated, the link kept), with the mode
+    it had or the umask's; a device or a pipe (``-o /dev/stdout``) by plain writes.
+
+    :func:`atomic_write_bytes` on ``/dev/stdout`` replaced the link with a regular file; run
+    as root on ``/dev/full`` it replaced the device node itself.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
+    mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
+    atomic_write_bytes(Path(os.path.realpath(path)), data, mode=mode)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

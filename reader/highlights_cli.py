@@ -15,7 +15,8 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from reader.cli import export_parser, open_export_command, print_json, write_export
+from reader.cli import export_parser, open_export_command, print_json
+from reader.cli_output import write_export
 from reader.library.inert import make_inert
 
 if TYPE_CHECKING:
