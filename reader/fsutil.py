@@ -44,7 +44,12 @@ def fsync_dir(folder: Path) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes, *, make_parents: bool = True, mode: int | None = None) -> None:
     """Replace ``path`` with ``data``: the old content or the new one, even on power loss.
-    The file is private (0600) unless ``mode`` says otherwise."""
+    The file is private (0600) unless ``mode`` says otherwise.
+
+    Through a symbolic link, the file it leads to is replaced and the link kept: a state or
+    settings file linked from a dotfiles folder kept its link only until the first save,
+    which put a regular file in its place and left the dotfiles copy behind, silently."""
+    path = Path(os.path.realpath(path))
     if make_parents:
         path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
@@ -69,9 +74,9 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def write_user_file(path: Path, data: bytes) -> None:
-    """Write an export where the user asked (``-o FILE``): a regular file atomically, through
-    any link to it (a dotfile linked from elsewhere is updated, the link kept), with the mode
-    it had or the umask's; a device or a pipe (``-o /dev/stdout``) by plain writes.
+    """Write an export where the user asked (``-o FILE``): a regular file atomically (through
+    any link to it), with the mode it had or the umask's; a device or a pipe
+    (``-o /dev/stdout``) by plain writes.
 
     :func:`atomic_write_bytes` on ``/dev/stdout`` replaced the link with a regular file; run
     as root on ``/dev/full`` it replaced the device node itself.
@@ -85,7 +90,7 @@ def write_user_file(path: Path, data: bytes) -> None:
             handle.write(data)
         return
     mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
-    atomic_write_bytes(Path(os.path.realpath(path)), data, mode=mode)
+    atomic_write_bytes(path, data, mode=mode)
 
 
 def _umask() -> int:

@@ -482,3 +482,20 @@ def test_state_package_does_not_import_textual() -> None:
     code = "import sys, reader.state; assert not any(m.startswith('textual') for m in sys.modules)"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_a_state_file_linked_from_elsewhere_is_saved_through_its_link(
+    library: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    """A dotfiles folder holding the file, linked into the data folder: saving keeps the link
+    and updates the file it leads to (the first save used to replace the link)."""
+    store = open_store(library, data_dir)
+    store.add_bookmark(make_article("a.md", link="https://example.org/a"))
+    kept = tmp_path / "dotfiles" / "reader-state.json"
+    kept.parent.mkdir()
+    store.path.rename(kept)
+    store.path.symlink_to(kept)
+    again = open_store(library, data_dir)
+    again.add_bookmark(make_article("b.md", link="https://example.org/b"))
+    assert store.path.is_symlink()
+    assert [b["path"] for b in json.loads(kept.read_text(encoding="utf-8"))["bookmarks"]] == ["a.md", "b.md"]
