@@ -64,10 +64,16 @@ def _find(library: Library, root: Path, name: str) -> int | None:
     return library.by_path.get(relative.as_posix())
 
 
+MIN_WIDTH, MAX_WIDTH = 10, 1000
+"""Columns ``reader show`` wraps to. Past a thousand no line is read as one, and each row of
+the rendering is as wide: ``--width 100000000`` wrote 300 MB for a one-line article, and a
+larger one died of a MemoryError."""
+
+
 def cmd_show(argv: Sequence[str]) -> int:
     args = _parser().parse_args(list(argv))
-    if args.width is not None and args.width < 10:
-        raise UsageError("reader show: --width must be at least 10")
+    if args.width is not None and not MIN_WIDTH <= args.width <= MAX_WIDTH:
+        raise UsageError(f"reader show: --width must be {MIN_WIDTH} to {MAX_WIDTH:,}")
     path, names = _split_args(args.args)
     root = resolve_library(path)
     engine, library = load_library(root, use_cache=not args.no_cache)
@@ -93,7 +99,7 @@ def cmd_show(argv: Sequence[str]) -> int:
             ]
         )
         return 0
-    width = args.width or shutil.get_terminal_size((80, 24)).columns
+    width = args.width or max(MIN_WIDTH, min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH))
     colour = args.color or (not args.plain and sys.stdout.isatty())
     _print_articles(articles, width, colour=colour)
     return 0

@@ -127,3 +127,12 @@ def test_hugo_documentation_reads_whole(capsys: pytest.CaptureFixture[str]) -> N
             assert item["body"].rstrip().endswith(after.split()[-1]), path
         allowed = set().union(*(_words(meta.get(key)) for key in ("tags", "categories", "keywords")))
         assert {tag.casefold() for tag in item["tags"]} <= allowed, path
+
+
+def test_a_width_out_of_range_is_a_usage_error_not_a_huge_output(capsys: pytest.CaptureFixture[str]) -> None:
+    for width in ("9", "1001", "1000000000000"):
+        code, out, err = run(capsys, "show", str(FIXTURES / "jekyll"), "about.md", "--plain", "--width", width)
+        assert code == 2 and out == ""
+        assert err.strip() == "reader show: --width must be 10 to 1,000"
+    code, out, _ = run(capsys, "show", str(FIXTURES / "jekyll"), "about.md", "--plain", "--width", "1000")
+    assert code == 0 and max(map(len, out.splitlines())) <= 1000
