@@ -21,7 +21,7 @@ from reader.library.link_targets import LinkIndex, backlinks
 from reader.library.model import Article, Problem
 from reader.library.orders import SORTS, SortOrders, gc_paused
 from reader.library.query import Query, Term
-from reader.library.scan import OUTSIDE, FileEntry, ScanReport, outside_library, read_file, walk
+from reader.library.scan import FileEntry, ScanReport, outside_library, read_file, walk
 from reader.library.search import SearchResult, TextSearch
 from reader.library.table import UNDATED, ArticleTable, as_table
 from reader.library.tags import split_facet, tag_key
@@ -333,17 +333,14 @@ class Library:
         """The article with its body, re-read from disk (the index keeps no bodies).
 
         Never from outside the library: its file, or a folder above it, may have been swapped
-        for a link out of it since the walk (the file's own link is also caught in
-        :func:`read_file`). ~10 µs, once per article shown."""
-        path = self.file_of(article)
-        if path is None:
-            return replace(article, body=""), [Problem(article.path, OUTSIDE)]
+        for a link out of it since the walk (``read_file(inside=…)``)."""
+        path = self.root / article.path
         try:
             st = path.stat()
             size, mtime_ns = st.st_size, st.st_mtime_ns
         except OSError:
             size, mtime_ns = article.size, int(article.mtime * 1e9)
-        result = read_file(FileEntry(article.path, str(path), size, mtime_ns))
+        result = read_file(FileEntry(article.path, str(path), size, mtime_ns), inside=str(self.root))
         if result.article is None:
             return replace(article, body=""), result.problems
         return result.article, result.problems

@@ -92,6 +92,17 @@ def test_an_article_swapped_for_a_link_out_is_not_shown_before_live_reload_sees_
     entry = FileEntry("soon-a-link.md", str(root / "soon-a-link.md"), 0, 0)
     result = read_file(entry)
     assert result.article is None and [p.reason for p in result.problems] == [OUTSIDE]
+    # Without /proc (macOS, BSD) the name is resolved instead.
+    real_readlink = os.readlink
+
+    def no_proc(path: str) -> str:
+        if str(path).startswith("/proc/"):
+            raise FileNotFoundError(path)
+        return real_readlink(path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "readlink", no_proc)
+        assert [p.reason for p in library.read(notes)[1]] == [OUTSIDE]
     # A link that stays inside is still read.
     (root / "soon-a-link.md").unlink()
     os.symlink(root / "good.md", root / "soon-a-link.md")
