@@ -181,6 +181,7 @@ class Engine:
         *,
         progress: ProgressCallback | None = None,
         full_text_ready: Callable[[Library, SyncReport], None] | None = None,
+        full_text_progress: ProgressCallback | None = None,
         cancelled: Callable[[], bool] = lambda: False,
     ) -> Library | None:
         """The app's loading pipeline, run in a worker thread; returns the final library, or
@@ -189,10 +190,11 @@ class Engine:
         ``publish(library, streaming)`` is called with the cached library first (no file read),
         then — for a library seen for the first time — with growing partial libraries while it
         is parsed (``streaming=True``), then with the refreshed one if it differs (once parsed,
-        before the cache has saved it). It may block
-        (until the UI has painted): each published library is then made ready for instant
-        searching (:meth:`attach`, :meth:`Library.prepare`) while the UI shows it. Finally the
-        full-text index catches up and ``full_text_ready(library, report)`` is called.
+        before the cache has saved it). It may block (until the UI has painted): each
+        published library is then made ready for instant searching (:meth:`attach`,
+        :meth:`Library.prepare`) while the UI shows it. Finally the full-text index catches up
+        (``full_text_progress(done, total)`` after each batch of bodies) and
+        ``full_text_ready(library, report)`` is called.
         """
         cached = self.load_cached()
         if cached is not None and not cancelled():
@@ -221,7 +223,7 @@ class Engine:
                 publish(library, False)
             self.attach(library)
             library.prepare()
-        report = self.sync(library)
+        report = self.sync(library, full_text_progress)
         if full_text_ready is not None and not cancelled():
             full_text_ready(library, report)
         return library

@@ -92,6 +92,15 @@ def test_open_shows_the_parsed_library_before_the_cache_saves_it(
     assert events == [f"shown {count - 1}", f"shown {count}", f"saved {count}"]
 
 
+def test_open_reports_how_far_the_full_text_index_is(lib_root: Path) -> None:
+    """The app shows it: until the end, body search covers only what is indexed."""
+    seen: list[tuple[int, int]] = []
+    final = Engine(lib_root).open(lambda _lib, _streaming: None, full_text_progress=lambda d, t: seen.append((d, t)))
+    assert final is not None
+    assert seen and seen[-1] == (len(final), len(final))
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
 def test_open_stops_when_cancelled(lib_root: Path) -> None:
     assert Engine(lib_root).open(lambda _lib, _streaming: None, cancelled=lambda: True) is None
 

@@ -69,11 +69,20 @@ class LibraryLoading(ScreenPart):
             if not worker.is_cancelled:
                 call_from_worker(self, self.set_background, f"indexing {done:,} of {total:,} files")
 
+        def full_text_progress(done: int, total: int) -> None:
+            # Body search covers only what is indexed until then: say how far it is.
+            if total > FULL_TEXT_NOTICE_FROM and not worker.is_cancelled:
+                call_from_worker(self, self.set_background, f"indexing article text {done:,} of {total:,}")
+
         def full_text_ready(library: Library, report: SyncReport) -> None:
             call_from_worker(self, self._full_text_ready, library, report.error)
 
         library = self.engine.open(
-            publish, progress=progress, full_text_ready=full_text_ready, cancelled=lambda: worker.is_cancelled
+            publish,
+            progress=progress,
+            full_text_ready=full_text_ready,
+            full_text_progress=full_text_progress,
+            cancelled=lambda: worker.is_cancelled,
         )
         settle_collector()
         if library is not None and self.live_reload and not self._watching and not worker.is_cancelled:
