@@ -22,7 +22,7 @@ from reader.config import Config, load_config, load_settings, save_setting
 from reader.library.inert import make_inert
 from reader.resources import resource_dir
 from reader.ui.screens.main import MainOptions, MainScreen
-from reader.ui.widgets.inputs import TypedAhead
+from reader.ui.widgets.inputs import PastedAhead, TypedAhead
 
 
 def stylesheet() -> Path:
@@ -109,6 +109,16 @@ class ReaderApp(App[int]):
             # bindings of the pane that has the focus then.
             typed.set_sender(focused)
             focused.post_message(typed)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste that reaches the app while a text box has the focus was sent before the
+        focus moved there (``/`` and a paste in one burst): it goes into that box."""
+        focused = self.focused
+        if isinstance(focused, Input) and not isinstance(event, PastedAhead) and event.text:
+            event.stop()
+            pasted = PastedAhead(event.text)
+            pasted.set_sender(focused)
+            focused.post_message(pasted)
 
     def watch_theme(self, theme: str) -> None:
         # Only a theme chosen while running (the palette's "Change theme") is remembered; the

@@ -177,3 +177,19 @@ async def test_v_in_a_narrow_terminal_opens_the_article_and_selects_in_it(tmp_pa
         await pilot.press("enter")
         highlights = [h for h in app.main.store.highlights() if not h.is_article_note]
         assert [h.path for h in highlights] == [second.path]
+
+
+async def test_slash_and_a_paste_in_one_burst_put_the_paste_in_the_filter(tmp_path) -> None:
+    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        slash = events.Key("slash", "/")
+        paste = events.Paste("tag:ransomware")
+        for event in (slash, paste):
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause()
+        await app.wait_until_idle()
+        await pilot.pause()
+        assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
+        assert isinstance(app.focused, FilterInput)

@@ -32,6 +32,14 @@ class TypedAhead(events.Key):
 TypedAhead.handler_name = events.Key.handler_name  # Message names it after the class otherwise
 
 
+class PastedAhead(events.Paste):
+    """A paste the app passed on to the text box that has the focus, as :class:`TypedAhead`
+    for keys: ``/`` and a paste in one burst put the paste in the filter, not nowhere."""
+
+
+PastedAhead.handler_name = events.Paste.handler_name
+
+
 class TextBox(Input):
     """A text box whose keys keep their order and follow the focus, even within one burst.
 
