@@ -193,3 +193,23 @@ async def test_slash_and_a_paste_in_one_burst_put_the_paste_in_the_filter(tmp_pa
         await pilot.pause()
         assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
         assert isinstance(app.focused, FilterInput)
+
+
+async def test_escape_and_a_key_read_as_alt_leave_the_filter_then_act(tmp_path) -> None:
+    """ESC j in one read is alt+j to the terminal parser (SSH, tmux): escape, then j."""
+    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        await pilot.press("slash", *"tag:ransomware")
+        await pilot.pause()
+        for key, character in (("alt+j", "j"), ("alt+shift+g", "G")):  # as the parser makes them
+            event = events.Key(key, character)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause()
+        await app.wait_until_idle()
+        await pilot.pause()
+        listing = app.main.query_one(ArticleList)
+        assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
+        assert app.focused is listing
+        assert listing.cursor == len(app.main.result_ids) - 1

@@ -53,13 +53,23 @@ class TextBox(Input):
 
     async def on_key(self, event: events.Key) -> None:
         """Runs before ``Input``'s own key handling (``prevent_default`` skips it)."""
+        plain = _escape_then(event) if "escape" in self.LEAVE_KEYS else None
         if self.app.focused is not self:
             # Queued here before the focus moved on: not typed into this box; it bubbles on
             # and the bindings of wherever the focus is now take it.
             event.prevent_default()
+            if plain is not None:
+                event.key = event.character = plain
         elif event.key in self.LEAVE_KEYS:
             event.stop()
             event.prevent_default()
+            self.leave()
+        elif plain is not None:
+            # A terminal sends escape and a key typed right behind it (over SSH, or tmux) as
+            # one sequence, ESC j, which reads as alt+j: in a bar that types nothing of its own,
+            # so it is escape, then the key, which goes on to the pane the focus moved to.
+            event.prevent_default()
+            event.key = event.character = plain
             self.leave()
         elif not event.is_printable and (bound := self.screen.active_bindings.get(event.key)) and bound.enabled:
             event.stop()
@@ -68,6 +78,14 @@ class TextBox(Input):
 
     def leave(self) -> None:
         raise NotImplementedError
+
+
+def _escape_then(event: events.Key) -> str | None:
+    """The letter or digit of ``alt+j``/``alt+shift+g`` (what ESC j and ESC G read as), else None."""
+    character = event.character
+    if event.key.startswith("alt+") and character and len(character) == 1 and character.isalnum():
+        return character
+    return None
 
 
 class BarInput(TextBox):
