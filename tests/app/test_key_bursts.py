@@ -9,11 +9,26 @@ from reader.ui.article_list import ArticleList
 from reader.ui.widgets.inputs import FilterInput
 
 
+def _app(tmp_path):
+    """The sample library, no live reload, nothing marked read while a test looks."""
+    return make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+
+
+async def _in_filter(pilot, text: str) -> None:
+    """``/`` and ``text`` typed at a human pace: the bar has the focus and the text."""
+    await pilot.press("slash", *text)
+    await pilot.pause()
+
+
 async def _burst(pilot, *keys: str) -> None:
     """Every key queued before any is handled, as a terminal delivers a burst."""
-    for key in keys:
-        character = {"space": " ", "slash": "/"}.get(key, key if len(key) == 1 else None)
-        event = events.Key(key, character)
+    characters = {"space": " ", "slash": "/"}
+    await _deliver(pilot, *(events.Key(key, characters.get(key, key if len(key) == 1 else None)) for key in keys))
+
+
+async def _deliver(pilot, *sent: events.Event) -> None:
+    """These input events queued before any is handled, then everything settled."""
+    for event in sent:
         event.set_sender(pilot.app)
         pilot.app._driver.send_message(event)
     await pilot.pause()
@@ -21,8 +36,19 @@ async def _burst(pilot, *keys: str) -> None:
     await pilot.pause()
 
 
+def _assert_g_k_b_on_the_filtered_list(app) -> None:
+    """``G k b`` after ``/tag:ransomware`` ⏎: the filter kept, the star on its second-to-last row."""
+    assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
+    listing = app.main.query_one(ArticleList)
+    assert app.focused is listing
+    ids = list(app.main.result_ids)
+    assert len(ids) >= 2
+    assert listing.cursor == len(ids) - 2
+    assert app.main.bookmarked_ids == {ids[-2]}
+
+
 async def test_slash_then_words_in_one_burst_types_them_into_the_filter(tmp_path) -> None:
-    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    app = _app(tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.wait_until_idle()
         await _burst(pilot, "slash", *"about a", "space", *"ransom")
@@ -32,11 +58,10 @@ async def test_slash_then_words_in_one_burst_types_them_into_the_filter(tmp_path
 
 
 async def test_escape_then_j_in_one_burst_leaves_the_filter_and_moves_the_cursor(tmp_path) -> None:
-    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    app = _app(tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.wait_until_idle()
-        await pilot.press("slash", *"tag:ransomware")
-        await pilot.pause()
+        await _in_filter(pilot, "tag:ransomware")
         await _burst(pilot, "escape", "j", "j")
         assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
         listing = app.main.query_one(ArticleList)
@@ -46,34 +71,21 @@ async def test_escape_then_j_in_one_burst_leaves_the_filter_and_moves_the_cursor
 
 async def test_enter_then_keys_in_one_burst_leave_the_filter_and_act_on_the_list(tmp_path) -> None:
     """``/word`` ⏎ ``G k b`` typed fast: the filter keeps ``word`` and the star lands on the list."""
-    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    app = _app(tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.wait_until_idle()
-        await pilot.press("slash", *"tag:ransomware")
-        await pilot.pause()
+        await _in_filter(pilot, "tag:ransomware")
         await _burst(pilot, "enter", "G", "k", "b")
-        assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
-        listing = app.main.query_one(ArticleList)
-        assert app.focused is listing
-        ids = list(app.main.result_ids)
-        assert len(ids) >= 2
-        assert listing.cursor == len(ids) - 2
-        assert app.main.bookmarked_ids == {ids[-2]}
+        _assert_g_k_b_on_the_filtered_list(app)
 
 
 async def test_slash_word_enter_and_keys_in_one_burst_type_the_word_then_act_on_the_list(tmp_path) -> None:
     """All of ``/word`` ⏎ ``G k b`` in one burst: ``word`` still reaches the bar before it is left."""
-    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    app = _app(tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.wait_until_idle()
         await _burst(pilot, "slash", *"tag:ransomware", "enter", "G", "k", "b")
-        assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
-        listing = app.main.query_one(ArticleList)
-        assert app.focused is listing
-        ids = list(app.main.result_ids)
-        assert len(ids) >= 2
-        assert listing.cursor == len(ids) - 2
-        assert app.main.bookmarked_ids == {ids[-2]}
+        _assert_g_k_b_on_the_filtered_list(app)
 
 
 async def test_a_burst_through_the_filter_bar_moves_and_opens_in_order(tmp_path) -> None:
@@ -81,7 +93,7 @@ async def test_a_burst_through_the_filter_bar_moves_and_opens_in_order(tmp_path)
     it does not leave the bar a second time."""
     from reader.ui.article_view import ArticleView
 
-    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    app = _app(tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.wait_until_idle()
         await _burst(pilot, "slash", *"tag:ransomware", "enter", "j", "enter")
@@ -97,7 +109,7 @@ async def test_a_burst_through_the_filter_bar_moves_and_opens_in_order(tmp_path)
 async def test_editing_keys_in_a_burst_still_edit_the_bar(tmp_path) -> None:
     """Keys the bar takes through its bindings (``backspace``) keep their place among the
     characters typed around them."""
-    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    app = _app(tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.wait_until_idle()
         await _burst(pilot, "slash", *"tag:ransomwarx", "backspace", "e", "enter", "j")
@@ -115,7 +127,7 @@ async def test_editing_keys_in_a_burst_still_edit_the_bar(tmp_path) -> None:
 async def test_a_note_typed_right_after_a_move_goes_on_the_article_moved_to(tmp_path) -> None:
     """``j a`` in one burst: the article pane follows the cursor by a message that ``a``
     overtakes; the note is still for the article under the cursor."""
-    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    app = _app(tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.wait_until_idle()
         library = app.main.library
@@ -132,7 +144,7 @@ async def test_a_note_typed_right_after_a_move_goes_on_the_article_moved_to(tmp_
 async def test_selecting_right_after_a_move_selects_in_the_article_moved_to(tmp_path) -> None:
     from reader.ui.article_view import ArticleView
 
-    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    app = _app(tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.wait_until_idle()
         library = app.main.library
@@ -147,7 +159,7 @@ async def test_selecting_right_after_a_move_selects_in_the_article_moved_to(tmp_
 
 async def test_enter_in_a_burst_saves_the_note_as_typed_before_it(tmp_path) -> None:
     """``a note⏎ j b`` typed fast: the note is ``note``, not ``notejb``."""
-    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    app = _app(tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.wait_until_idle()
         library = app.main.library
@@ -163,7 +175,7 @@ async def test_v_in_a_narrow_terminal_opens_the_article_and_selects_in_it(tmp_pa
     """At 80×24 the list fills the screen; ``v`` there used to find nothing in view."""
     from reader.ui.article_view import ArticleView
 
-    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    app = _app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.wait_until_idle()
         library = app.main.library
@@ -180,35 +192,21 @@ async def test_v_in_a_narrow_terminal_opens_the_article_and_selects_in_it(tmp_pa
 
 
 async def test_slash_and_a_paste_in_one_burst_put_the_paste_in_the_filter(tmp_path) -> None:
-    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    app = _app(tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.wait_until_idle()
-        slash = events.Key("slash", "/")
-        paste = events.Paste("tag:ransomware")
-        for event in (slash, paste):
-            event.set_sender(app)
-            app._driver.send_message(event)
-        await pilot.pause()
-        await app.wait_until_idle()
-        await pilot.pause()
+        await _deliver(pilot, events.Key("slash", "/"), events.Paste("tag:ransomware"))
         assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
         assert isinstance(app.focused, FilterInput)
 
 
 async def test_escape_and_a_key_read_as_alt_leave_the_filter_then_act(tmp_path) -> None:
     """ESC j in one read is alt+j to the terminal parser (SSH, tmux): escape, then j."""
-    app = make_app(tmp_path=tmp_path, live_reload=False, read_after=3600)
+    app = _app(tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         await app.wait_until_idle()
-        await pilot.press("slash", *"tag:ransomware")
-        await pilot.pause()
-        for key, character in (("alt+j", "j"), ("alt+shift+g", "G")):  # as the parser makes them
-            event = events.Key(key, character)
-            event.set_sender(app)
-            app._driver.send_message(event)
-        await pilot.pause()
-        await app.wait_until_idle()
-        await pilot.pause()
+        await _in_filter(pilot, "tag:ransomware")
+        await _deliver(pilot, events.Key("alt+j", "j"), events.Key("alt+shift+g", "G"))  # as the parser reads them
         listing = app.main.query_one(ArticleList)
         assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
         assert app.focused is listing
