@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.cli_output import OutputFileError, print_articles_json, print_json, write_export
+from reader.words import counted
 
 if TYPE_CHECKING:
     from reader.library.engine import Engine
@@ -245,7 +246,7 @@ def cmd_list(argv: Sequence[str]) -> int:
     if not args.verbose and library.problems:
         skipped = sum(1 for p in library.problems if p.skipped)
         if skipped:
-            print(f"reader: {skipped} file(s) skipped; --verbose lists them", file=sys.stderr)
+            print(f"reader: {counted(skipped, 'file')} skipped; --verbose lists them", file=sys.stderr)
     marks = engine.marks(library, open_state(root))
     result = engine.search(library, query, marks, sort=args.sort)
     bookmarked = marks.bookmarked

@@ -14,6 +14,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+from reader.words import counted
+
 if TYPE_CHECKING:
     from reader.ui.screens.main import MainScreen
 
@@ -133,7 +135,7 @@ class TagCommands(_ScreenProvider):
             count = len(library.postings[tid])
             yield Hit(
                 score if only_tags else score * 0.9,
-                safe_highlight(matcher, names[tid], f"  tag · {count} article(s)"),
+                safe_highlight(matcher, names[tid], f"  tag · {counted(count, 'article')}"),
                 partial(self.reader.toggle_tag, names[tid]),
                 text=f"tag: {names[tid]}",
                 help="Toggle this tag in the filter",

@@ -223,7 +223,7 @@ def test_skipped_files_are_counted_or_listed(capsys: pytest.CaptureFixture[str],
     (tmp_path / "evil\x1b[2J\nname.md").write_bytes(b"\x00" * 100)
     code, out, err = run(capsys, "list", str(tmp_path), "--json")
     assert code == 0 and [item["title"] for item in json.loads(out)] == ["Good"]
-    assert err == "reader: 2 file(s) skipped; --verbose lists them\n"
+    assert err == "reader: 2 files skipped; --verbose lists them\n"
     code, out, err = run(capsys, "list", str(tmp_path), "--json", "--verbose")
     assert code == 0
     assert err.splitlines() == [

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from reader.library.inert import make_inert
 from reader.ui.movement import MovementOptionList, MovementScroll
 from reader.ui.widgets.inputs import TextBox
+from reader.words import counted
 
 if TYPE_CHECKING:
     from reader.library.snapshot import Library
@@ -164,7 +165,7 @@ class ProblemsScreen(ModalScreen[None]):
         text = Text()
         skipped = sum(1 for _, _, was_skipped in self.lines if was_skipped)
         text.append(
-            f"Problems: {skipped} file(s) skipped, {len(self.lines) - skipped} read with a caveat\n\n",
+            f"Problems: {counted(skipped, 'file')} skipped, {len(self.lines) - skipped:,} read with a caveat\n\n",
             style="bold",
         )
         for notice in self.notices:

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from reader.library.inert import make_inert
+from reader.words import counted
 
 
 class TopBar(Static):
@@ -26,9 +27,9 @@ class TopBar(Static):
         # A folder name is untrusted text too: Textual passes ESC through to the terminal.
         text.append(f"  {make_inert(name)}", style="dim")
         if articles is not None:
-            text.append(f"  ·  {articles:,} article{'' if articles == 1 else 's'}", style="dim")
+            text.append(f"  ·  {counted(articles, 'article')}", style="dim")
             if problems:
-                text.append(f"  ·  {problems:,} problem{'' if problems == 1 else 's'}, press !", style="yellow")
+                text.append(f"  ·  {counted(problems, 'problem')}, press !", style="yellow")
             if state_problem:
                 text.append(f"  ·  {make_inert(state_problem)}", style="bold red")
         if background:
