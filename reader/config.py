@@ -107,7 +107,7 @@ def load_config(path: Path | None = None) -> Config:
         problems.append("[keys] must be a table")
     unknown = sorted(set(data) - {"library", "theme", "keys", "reading_width", "code_theme"})
     if unknown:
-        problems.append(f"unknown setting(s): {', '.join(unknown)}")
+        problems.append(f"unknown {'setting' if len(unknown) == 1 else 'settings'}: {', '.join(unknown)}")
     if problems:
         config.error = f"{path}: {'; '.join(problems)}; those settings were ignored"
     return config

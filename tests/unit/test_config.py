@@ -61,7 +61,8 @@ def test_code_theme_none_turns_syntax_colours_off(tmp_path: Path, value: str) ->
         ("reading_width = true\n", "reading_width"),
         ('[keys]\n"reader.quit" = 1\n', "keys.reader.quit"),
         ('keys = "ctrl+q"\n', "[keys] must be a table"),
-        ('colour = "red"\n', "unknown setting(s): colour"),
+        ('colour = "red"\n', "unknown setting: colour"),
+        ('colour = "red"\nfont = "x"\n', "unknown settings: colour, font"),
     ],
 )
 def test_a_wrong_setting_is_named_and_the_rest_still_apply(tmp_path: Path, text: str, named: str) -> None:
