@@ -61,6 +61,9 @@ def resolve_library(path: str | None) -> Path:
     """The library folder to open, as :func:`reader.paths.library_root` names it."""
     from reader.paths import library_root
 
+    if path is not None and not path.strip():
+        # An empty "$LIBRARY" in a script: not the current folder, not the default library.
+        raise UsageError("reader: the library path is empty")
     root = Path(path).expanduser() if path else default_library()
     if not root.exists():
         raise UsageError(f"reader: {root}: no such folder")

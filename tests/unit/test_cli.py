@@ -327,3 +327,12 @@ def test_a_full_disk_under_the_output_is_one_line_and_a_failure(
         )
     assert done.returncode == 1
     assert done.stderr.decode() == "reader: could not write the output: No space left on device\n"
+
+
+def test_an_empty_library_path_is_an_error_not_the_default_library(capsys: pytest.CaptureFixture[str]) -> None:
+    """``reader list "$LIB"`` with LIB unset listed the sample library (or, as ".", the folder
+    the script ran in)."""
+    for argv in (["list", ""], ["tags", " "], ["bookmarks", ""]):
+        assert main(argv) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err == "reader: the library path is empty\n"
