@@ -22,7 +22,7 @@ from reader.config import Config, load_config, load_settings, save_setting
 from reader.library.inert import make_inert
 from reader.resources import resource_dir
 from reader.ui.screens.main import MainOptions, MainScreen
-from reader.ui.widgets.inputs import PastedAhead, TypedAhead
+from reader.ui.widgets.inputs import PastedAhead, TypedAhead, escape_then
 
 
 def stylesheet() -> Path:
@@ -91,7 +91,7 @@ class ReaderApp(App[int]):
         if self.config.error:
             self.notify(self.config.error, severity="warning", timeout=10, markup=False)
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """Type-ahead: a key that reaches the app while a text box has the focus was sent
         before the focus moved there (``/`` then ``ransomware`` in one burst, or a paste), or
         the box did not take it (``enter``, ``backspace``). It goes back to the box's queue
@@ -109,6 +109,13 @@ class ReaderApp(App[int]):
             # bindings of the pane that has the focus then.
             typed.set_sender(focused)
             focused.post_message(typed)
+        elif (plain := escape_then(event)) is not None and event.key not in self.screen.active_bindings:
+            # ESC and a key in one read (a fast "escape q" over SSH or tmux) reads as alt+q,
+            # which nothing here is bound to: escape's action, then the key's.
+            escape = self.screen.active_bindings.get("escape")
+            if escape is not None and escape.enabled:
+                await self.run_action(escape.binding.action, escape.node)
+            event.key = event.character = plain
 
     def on_paste(self, event: events.Paste) -> None:
         """A paste that reaches the app while a text box has the focus was sent before the

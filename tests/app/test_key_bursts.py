@@ -211,3 +211,17 @@ async def test_escape_and_a_key_read_as_alt_leave_the_filter_then_act(tmp_path) 
         assert app.main.query_one("#filter", FilterInput).value == "tag:ransomware"
         assert app.focused is listing
         assert listing.cursor == len(app.main.result_ids) - 1
+
+
+async def test_escape_and_a_key_read_as_alt_on_the_panes_are_escape_then_the_key(tmp_path) -> None:
+    """``?`` then a fast ESC b: the help closes, and b stars the article under the cursor."""
+    app = _app(tmp_path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await app.wait_until_idle()
+        first = app.main.result_ids[0]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen is not app.main
+        await _deliver(pilot, events.Key("alt+b", "b"))
+        assert app.screen is app.main
+        assert app.main.bookmarked_ids == {first}

@@ -53,7 +53,7 @@ class TextBox(Input):
 
     async def on_key(self, event: events.Key) -> None:
         """Runs before ``Input``'s own key handling (``prevent_default`` skips it)."""
-        plain = _escape_then(event) if "escape" in self.LEAVE_KEYS else None
+        plain = escape_then(event) if "escape" in self.LEAVE_KEYS else None
         if self.app.focused is not self:
             # Queued here before the focus moved on: not typed into this box; it bubbles on
             # and the bindings of wherever the focus is now take it.
@@ -80,7 +80,7 @@ class TextBox(Input):
         raise NotImplementedError
 
 
-def _escape_then(event: events.Key) -> str | None:
+def escape_then(event: events.Key) -> str | None:
     """The letter or digit of ``alt+j``/``alt+shift+g`` (what ESC j and ESC G read as), else None."""
     character = event.character
     if event.key.startswith("alt+") and character and len(character) == 1 and character.isalnum():
