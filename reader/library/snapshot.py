@@ -62,6 +62,8 @@ class SnapshotMemo:
     """Each article's ``reader list --json`` record as the index cache stored it, where each
     ends, and the article id of each (:func:`reader.library.safe_json.stored_rows`); only a
     library loaded from the cache for ``reader list --json`` has them."""
+    real_root: str | None = None
+    """The library folder, links resolved: what a file must lie in to be read (:meth:`Library.read`)."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -324,10 +326,17 @@ class Library:
     def __len__(self) -> int:
         return len(self.articles)
 
+    @property
+    def real_root(self) -> str:
+        """The library folder, links resolved, worked out once per snapshot (~7 µs a time)."""
+        if self.memo.real_root is None:
+            self.memo.real_root = os.path.realpath(self.root)
+        return self.memo.real_root
+
     def file_of(self, article: Article) -> Path | None:
         """The article's file, or ``None`` when it now leads out of the library (see :meth:`read`)."""
         path = self.root / article.path
-        return None if outside_library(os.path.realpath(self.root), str(path)) else path
+        return None if outside_library(self.real_root, str(path)) else path
 
     def read(self, article: Article) -> tuple[Article, list[Problem]]:
         """The article with its body, re-read from disk (the index keeps no bodies).
@@ -340,7 +349,7 @@ class Library:
             size, mtime_ns = st.st_size, st.st_mtime_ns
         except OSError:
             size, mtime_ns = article.size, int(article.mtime * 1e9)
-        result = read_file(FileEntry(article.path, str(path), size, mtime_ns), inside=str(self.root))
+        result = read_file(FileEntry(article.path, str(path), size, mtime_ns), inside=self.real_root)
         if result.article is None:
             return replace(article, body=""), result.problems
         return result.article, result.problems

@@ -155,3 +155,18 @@ def test_a_non_utf8_file_name_does_not_stop_the_full_text_sync(tmp_path: Path) -
     assert again.added == 0 and again.unchanged == 3 and again.removed == 0
     found = open_index(root).search(library, "croissant")
     assert [library.articles[i].path for i in found] == ["caf\udce9.md"]
+
+
+def test_a_library_named_through_a_link_still_reads_its_own_files(setup: tuple[Path, Path], tmp_path: Path) -> None:
+    """What was opened is compared with the folder resolved, not as it was named."""
+    from reader.library.scan import walk
+    from reader.library.snapshot import Library
+
+    root, _outside = setup
+    alias = tmp_path / "alias"
+    alias.symlink_to(root)
+    entries, report = walk(alias)
+    library = Library.from_entries(alias, entries, report)
+    article, problems = library.read(library.articles[library.by_path["good.md"]])
+    assert problems == [] and "A good article." in article.body
+    assert library.file_of(article) == alias / "good.md"
