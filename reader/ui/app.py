@@ -22,7 +22,7 @@ from reader.config import Config, load_config, load_settings, save_setting
 from reader.library.inert import make_inert
 from reader.resources import resource_dir
 from reader.ui.screens.main import MainOptions, MainScreen
-from reader.ui.widgets.inputs import PastedAhead, TypedAhead, escape_then
+from reader.ui.widgets.inputs import PastedAhead, TypedAhead, escape_then, run_binding
 
 
 def stylesheet() -> Path:
@@ -112,9 +112,7 @@ class ReaderApp(App[int]):
         elif (plain := escape_then(event)) is not None and event.key not in self.screen.active_bindings:
             # ESC and a key in one read (a fast "escape q" over SSH or tmux) reads as alt+q,
             # which nothing here is bound to: escape's action, then the key's.
-            escape = self.screen.active_bindings.get("escape")
-            if escape is not None and escape.enabled:
-                await self.run_action(escape.binding.action, escape.node)
+            await run_binding(self, "escape")
             event.key = event.character = plain
 
     def on_paste(self, event: events.Paste) -> None:

@@ -10,9 +10,10 @@ not the text.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widget import Widget
@@ -71,13 +72,22 @@ class TextBox(Input):
             event.prevent_default()
             event.key = event.character = plain
             self.leave()
-        elif not event.is_printable and (bound := self.screen.active_bindings.get(event.key)) and bound.enabled:
+        elif not event.is_printable and await run_binding(self.app, event.key):
             event.stop()
             event.prevent_default()
-            await self.app.run_action(bound.binding.action, bound.node)
 
     def leave(self) -> None:
         raise NotImplementedError
+
+
+async def run_binding(app: App[Any], key: str) -> bool:
+    """Run the action ``key`` is bound to where the focus is now, as Textual's bindings would
+    once the key reached the app; ``False`` when it is bound to nothing enabled."""
+    bound = app.screen.active_bindings.get(key)
+    if bound is None or not bound.enabled:
+        return False
+    await app.run_action(bound.binding.action, bound.node)
+    return True
 
 
 def escape_then(event: events.Key) -> str | None:
@@ -108,15 +118,6 @@ class BarInput(TextBox):
             self.screen.set_focus(self.leave_to)
         self.screen.post_message(self.leave_message())
 
-    def leave_in_turn(self) -> None:
-        """Leave once the keys already queued at this bar are typed.
-
-        The bound actions run when a key reached the app before the bar had the focus (``/``,
-        ``page`` and ``enter`` in one burst): the app passes ``page`` on to this bar's queue,
-        and the bindings take ``enter`` at once. Leaving then would send ``page`` to the list,
-        so the leave waits its turn in the same queue."""
-        self.call_later(self.leave)
-
 
 class FilterInput(BarInput):
     """The filter bar. ``escape`` and ``enter`` hand focus back to the list and keep the filter."""
@@ -134,11 +135,11 @@ class FilterInput(BarInput):
         return self.Leave()
 
     def action_leave(self) -> None:
-        self.leave_in_turn()
+        self.leave()
 
     async def action_submit(self) -> None:
         """``enter`` leaves the bar like ``escape`` (the filter applies as it is typed)."""
-        self.leave_in_turn()
+        self.leave()
 
     def set_text(self, text: str) -> None:
         """Replace the filter text, the cursor at its end (where the next word goes)."""
@@ -176,7 +177,7 @@ class FindInput(BarInput):
         return self.Close()
 
     def action_close(self) -> None:
-        self.leave_in_turn()
+        self.leave()
 
     def show_position(self, index: int, count: int) -> None:
         """``index`` (0-based) of ``count`` matches, in the border; nothing while empty."""
