@@ -206,20 +206,21 @@ class Engine:
             if cached is None and not cancelled():
                 publish(partial, True)
 
-        shown: list[Library] = []
+        shown: Library | None = None
 
         def on_parsed(library: Library) -> None:
             # Shown before the cache saves it: at 100,000 articles the last ~35 % of a first
             # index appeared 2–3 s after the last file was parsed.
+            nonlocal shown
             if not cancelled():
                 publish(library, False)
-                shown.append(library)
+                shown = library
 
         library = self.refresh(cached, progress=progress, on_batch=on_batch, on_parsed=on_parsed)
         if cancelled():
             return None
         if library is not cached:
-            if not (shown and shown[-1] is library):
+            if library is not shown:
                 publish(library, False)
             self.attach(library)
             library.prepare()
