@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.fsutil import atomic_write_text
+from reader.words import number
 
 
 def config_dir() -> Path:
@@ -107,7 +108,7 @@ def load_config(path: Path | None = None) -> Config:
         problems.append("[keys] must be a table")
     unknown = sorted(set(data) - {"library", "theme", "keys", "reading_width", "code_theme"})
     if unknown:
-        problems.append(f"unknown {'setting' if len(unknown) == 1 else 'settings'}: {', '.join(unknown)}")
+        problems.append(f"unknown {number(len(unknown), 'setting')}: {', '.join(unknown)}")
     if problems:
         config.error = f"{path}: {'; '.join(problems)}; those settings were ignored"
     return config

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """``count`` and ``noun`` (``plural``, else ``noun`` + "s", unless ``count`` is 1), with
-    thousands separated: ``counted(3916, "article")`` → "3,916 articles"."""
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+    """``count`` and its noun, thousands separated: ``counted(3916, "article")`` → "3,916 articles"."""
+    return f"{count:,} {number(count, noun, plural)}"
+
+
+def number(count: int, noun: str, plural: str | None = None) -> str:
+    """``noun`` as ``count`` of it is said: ``plural`` (else ``noun`` + "s") unless ``count`` is 1."""
+    return noun if count == 1 else plural or noun + "s"
